@@ -1,0 +1,387 @@
+package dev.resilientmail.transport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Objects;
+
+import jakarta.mail.Address;
+import jakarta.mail.Header;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.Session;
+import jakarta.mail.URLName;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import org.eclipse.angus.mail.smtp.SMTPTransport;
+import org.eclipse.angus.mail.util.LineInputStream;
+
+import dev.resilientmail.SmtpFailure;
+import dev.resilientmail.classify.Classification;
+import dev.resilientmail.delivery.DeliveryListener;
+import dev.resilientmail.delivery.DeliveryReport;
+import dev.resilientmail.delivery.RecipientOutcome;
+import dev.resilientmail.reply.SmtpCommand;
+import dev.resilientmail.reply.SmtpReply;
+
+/**
+ * Angus Mail's SMTP transport, recording every reply and throwing typed failures.
+ * <p>
+ * Select it with the session property {@code mail.smtp.class} set to this class's name
+ * (it is registered as a Jakarta Mail provider), or use {@code MailDelivery}. Every
+ * command/reply pair is kept in a bounded transcript (session properties
+ * {@code resilient-mail.transcript.max-exchanges}, default 256, and
+ * {@code resilient-mail.transcript.max-chars}, default 65536); AUTH credentials never
+ * are. A failed send throws an {@link SmtpFailure} subtype with the failing reply, its
+ * classification and one outcome per recipient; connection, greeting, EHLO, STARTTLS and
+ * AUTH failures too. A successful send leaves a {@link #lastDeliveryReport()}.
+ * <p>
+ * Optional session properties holding objects (put them with {@code Properties.put}):
+ * {@code resilient-mail.listener} (a {@link DeliveryListener}),
+ * {@code resilient-mail.classifier} (a {@code ReplyClassifier}),
+ * {@code resilient-mail.clock} (a {@code java.time.Clock}).
+ * <p>
+ * Replies are read with limits (8 KiB per line, 100 lines or 64 KiB per reply): a server
+ * that sends more ends the connection with a {@link dev.resilientmail.TransientFailure}
+ * of reason {@code PROTOCOL_ERROR}.
+ *
+ * @since 0.1.0
+ */
+public class CapturingSmtpTransport extends SMTPTransport {
+
+	private static final VarHandle LINE_INPUT = lineInputHandle();
+
+	private final Capture capture;
+
+	private final FailureTranslator translator;
+
+	private BoundedLineInputStream reader;
+
+	private boolean protocolError;
+
+	private long messageStart = -1;
+
+	private List<InternetAddress> messageRecipients = List.of();
+
+	private DeliveryReport lastReport;
+
+	/**
+	 * Creates the transport; Jakarta Mail calls this when the session selects it.
+	 * @param session the session
+	 * @param urlname the URL name, may be null
+	 */
+	public CapturingSmtpTransport(Session session, URLName urlname) {
+		this(session, urlname, "smtp", false);
+	}
+
+	/**
+	 * Creates the transport for a protocol name.
+	 * @param session the session
+	 * @param urlname the URL name, may be null
+	 * @param name {@code smtp} or {@code smtps}
+	 * @param isSSL whether to use TLS from the first byte
+	 */
+	protected CapturingSmtpTransport(Session session, URLName urlname, String name, boolean isSSL) {
+		super(session, urlname, name, isSSL);
+		this.capture = new Capture(session.getProperties());
+		this.translator = new FailureTranslator(this.capture);
+	}
+
+	/**
+	 * Sets the listener that receives every exchange and outcome of this transport.
+	 * @param listener the listener, or {@code null} for none
+	 */
+	public synchronized void setDeliveryListener(DeliveryListener listener) {
+		this.capture.listener = (listener != null) ? listener : DeliveryListener.NONE;
+	}
+
+	/**
+	 * Returns the report of the last message this transport delivered, or {@code null}
+	 * when the last send failed or nothing was sent yet.
+	 * @return the last report
+	 */
+	public synchronized DeliveryReport lastDeliveryReport() {
+		return this.lastReport;
+	}
+
+	/**
+	 * Returns the exchanges of the current connection so far.
+	 * @return the transcript
+	 */
+	public synchronized dev.resilientmail.reply.SmtpTranscript transcript() {
+		return this.capture.transcript();
+	}
+
+	@Override
+	protected synchronized boolean protocolConnect(String host, int port, String user, String password)
+			throws MessagingException {
+		this.protocolError = false;
+		this.reader = null;
+		long from = this.capture.position();
+		this.capture.connecting();
+		try {
+			return super.protocolConnect(host, port, user, password);
+		}
+		catch (MessagingException ex) {
+			SmtpFailure failure = this.translator.connectFailure(ex, from, this.protocolError);
+			Capture.log.warn("connect to {}:{} failed: {}", host, port, failure.getMessage());
+			notifyFailed(failure);
+			throw failure;
+		}
+	}
+
+	@Override
+	protected void sendCommand(String cmd) throws MessagingException {
+		this.capture.commandSent(cmd);
+		try {
+			super.sendCommand(cmd);
+		}
+		catch (MessagingException ex) {
+			this.capture.replied(null);
+			throw ex;
+		}
+	}
+
+	@Override
+	protected int readServerResponse() throws MessagingException {
+		BoundedLineInputStream bounded = boundedReader();
+		if (bounded != null) {
+			bounded.startReply();
+		}
+		int code;
+		try {
+			code = super.readServerResponse();
+		}
+		catch (MessagingException ex) {
+			if (ex.getCause() instanceof BoundedLineInputStream.ReplyTooLongException) {
+				this.protocolError = true;
+				abort(bounded);
+			}
+			this.capture.replied(null);
+			throw ex;
+		}
+		String reply = getLastServerResponse();
+		if (code == -1 && reply != null && !reply.isEmpty() && !reply.equals("[EOF]")) {
+			this.protocolError = true;
+		}
+		this.capture.replied((code == -1 && !this.protocolError) ? null : reply);
+		return code;
+	}
+
+	@Override
+	public synchronized void sendMessage(Message message, Address[] addresses)
+			throws MessagingException, SendFailedException {
+		this.lastReport = null;
+		refuseLineBreaks(message, addresses);
+		List<InternetAddress> recipients = new ArrayList<>(addresses.length);
+		for (Address address : addresses) {
+			if (address instanceof InternetAddress internet && !internet.isGroup()) {
+				recipients.add(internet);
+			}
+		}
+		this.messageRecipients = recipients;
+		this.messageStart = this.capture.position();
+		this.protocolError = false;
+		try {
+			super.sendMessage(message, addresses);
+		}
+		catch (MessagingException ex) {
+			if (ex instanceof SmtpFailure) {
+				throw ex;
+			}
+			if (this.capture.position() == this.messageStart && !(ex instanceof SendFailedException)) {
+				// refused before anything was sent (not a MimeMessage, not connected)
+				throw ex;
+			}
+			SmtpFailure failure = this.translator.messageFailure(ex, this.messageStart, recipients, this.protocolError);
+			Capture.log.warn("send failed: {}", failure.getMessage());
+			notifyFailed(failure);
+			throw failure;
+		}
+		finally {
+			this.messageRecipients = List.of();
+		}
+		if (Capture.log.isInfoEnabled() || this.capture.listener != DeliveryListener.NONE) {
+			DeliveryReport report = buildReport(recipients);
+			if (report != null) {
+				Capture.log.info("delivered to {} recipient(s): {}", recipients.size(),
+						report.finalReply().lines().get(0));
+			}
+		}
+		if (this.capture.listener != DeliveryListener.NONE && this.lastReport != null) {
+			try {
+				this.capture.listener.onDelivered(this.lastReport);
+			}
+			catch (RuntimeException ex) {
+				Capture.log.warn("DeliveryListener.onDelivered threw; ignored", ex);
+			}
+		}
+	}
+
+	private DeliveryReport buildReport(List<InternetAddress> recipients) {
+		if (this.lastReport != null) {
+			return this.lastReport;
+		}
+		List<Capture.Raw> raws = this.capture.rawSince(this.messageStart);
+		SmtpReply finalReply = null;
+		for (Capture.Raw raw : raws) {
+			if (raw.command() == SmtpCommand.END_OF_DATA) {
+				finalReply = Capture.parseQuietly(raw.reply()).orElse(null);
+			}
+		}
+		if (finalReply == null) {
+			return null;
+		}
+		Classification success = this.capture.classifier.classify(finalReply, SmtpCommand.END_OF_DATA);
+		List<RecipientOutcome> outcomes = new ArrayList<>(recipients.size());
+		for (InternetAddress recipient : recipients) {
+			outcomes.add(new RecipientOutcome(recipient, RecipientOutcome.Status.DELIVERED,
+					java.util.Optional.of(finalReply), success));
+		}
+		this.lastReport = new DeliveryReport(outcomes, finalReply, this.capture.transcript(), 1);
+		return this.lastReport;
+	}
+
+	/**
+	 * Returns the report of the message just delivered, building it on demand.
+	 * @return the report, or {@code null} when the last send did not succeed
+	 */
+	public synchronized DeliveryReport deliveryReport() {
+		if (this.lastReport == null && this.messageStart >= 0) {
+			return buildReport(this.lastRecipients());
+		}
+		return this.lastReport;
+	}
+
+	private List<InternetAddress> lastRecipients() {
+		return this.messageRecipients;
+	}
+
+	private void notifyFailed(SmtpFailure failure) {
+		if (this.capture.listener != DeliveryListener.NONE) {
+			try {
+				this.capture.listener.onFailed(failure);
+			}
+			catch (RuntimeException ex) {
+				Capture.log.warn("DeliveryListener.onFailed threw; ignored", ex);
+			}
+		}
+	}
+
+	/**
+	 * Refuses header injection before anything is sent: a CR or LF in an envelope
+	 * address, or in a header value other than a folding line break (CRLF followed by a
+	 * space or tab).
+	 */
+	private static void refuseLineBreaks(Message message, Address[] addresses) throws MessagingException {
+		Objects.requireNonNull(message, "message");
+		if (addresses == null) {
+			throw new SendFailedException("No recipient addresses");
+		}
+		List<Address> bad = new ArrayList<>();
+		for (Address address : addresses) {
+			if (address instanceof InternetAddress internet && hasLineBreak(internet.getAddress())) {
+				bad.add(address);
+			}
+		}
+		if (!bad.isEmpty()) {
+			throw new SendFailedException("refusing to send: recipient address contains CR or LF (header injection?): "
+					+ bad.stream().map((a) -> escape(((InternetAddress) a).getAddress())).toList()
+					+ "; nothing was sent", null, new Address[0], new Address[0], bad.toArray(new Address[0]));
+		}
+		if (message instanceof MimeMessage mime) {
+			Enumeration<Header> headers = mime.getAllHeaders();
+			while (headers.hasMoreElements()) {
+				Header header = headers.nextElement();
+				if (hasBareLineBreak(header.getName()) || hasBareLineBreak(header.getValue())) {
+					throw new MessagingException("refusing to send: header '" + escape(header.getName())
+							+ "' contains a CR or LF that is not a folding line break (header injection?): '"
+							+ escape(header.getValue()) + "'; nothing was sent");
+				}
+			}
+			Address[] from = mime.getFrom();
+			if (from != null) {
+				for (Address address : from) {
+					if (address instanceof InternetAddress internet && hasLineBreak(internet.getAddress())) {
+						throw new MessagingException("refusing to send: sender address contains CR or LF: '"
+								+ escape(internet.getAddress()) + "'; nothing was sent");
+					}
+				}
+			}
+		}
+	}
+
+	private static boolean hasLineBreak(String text) {
+		return text != null && (text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0);
+	}
+
+	private static boolean hasBareLineBreak(String text) {
+		if (text == null) {
+			return false;
+		}
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c == '\r' || c == '\n') {
+				int next = i + 1;
+				if (c == '\r' && next < text.length() && text.charAt(next) == '\n') {
+					next++;
+				}
+				if (next >= text.length() || (text.charAt(next) != ' ' && text.charAt(next) != '\t')) {
+					return true;
+				}
+				i = next - 1;
+			}
+		}
+		return false;
+	}
+
+	private static String escape(String text) {
+		return (text == null) ? "null" : text.replace("\r", "\\r").replace("\n", "\\n");
+	}
+
+	private BoundedLineInputStream boundedReader() {
+		if (LINE_INPUT == null) {
+			return null;
+		}
+		Object current = LINE_INPUT.get(this);
+		if (current == null) {
+			return null;
+		}
+		if (current != this.reader) {
+			// Angus made a new reader (new connection, or after STARTTLS): put ours in
+			// front
+			this.reader = new BoundedLineInputStream((InputStream) current);
+			LINE_INPUT.set(this, this.reader);
+		}
+		return this.reader;
+	}
+
+	private static void abort(BoundedLineInputStream bounded) {
+		if (bounded != null) {
+			try {
+				bounded.close();
+			}
+			catch (IOException ex) {
+				// closing a broken connection; nothing to add
+			}
+		}
+	}
+
+	private static VarHandle lineInputHandle() {
+		try {
+			return MethodHandles.privateLookupIn(SMTPTransport.class, MethodHandles.lookup())
+				.findVarHandle(SMTPTransport.class, "lineInputStream", LineInputStream.class);
+		}
+		catch (ReflectiveOperationException | RuntimeException ex) {
+			Capture.log.warn("cannot bound the length of SMTP replies on this Angus Mail version ({}); "
+					+ "a broken server could send an endless reply", ex.toString());
+			return null;
+		}
+	}
+
+}
