@@ -93,6 +93,35 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	}
 
 	/**
+	 * Returns a capturing transport for the session's {@code smtp} or {@code smtps}
+	 * protocol, failing loudly when the session's {@code mail.<protocol>.class} does not
+	 * select one: Jakarta Mail silently falls back to its default transport on an unknown
+	 * class name.
+	 * @param session the session
+	 * @param protocol {@code smtp} or {@code smtps}
+	 * @return the (not yet connected) transport
+	 * @throws IllegalStateException naming the property and its value if the session's
+	 * transport is not a capturing one
+	 * @throws MessagingException if Jakarta Mail cannot provide a transport at all
+	 */
+	public static CapturingSmtpTransport of(Session session, String protocol) throws MessagingException {
+		Objects.requireNonNull(session, "session");
+		if (!"smtp".equals(protocol) && !"smtps".equals(protocol)) {
+			throw new IllegalArgumentException("protocol must be smtp or smtps, got '" + protocol + "'");
+		}
+		jakarta.mail.Transport transport = session.getTransport(protocol);
+		if (transport instanceof CapturingSmtpTransport capturing) {
+			return capturing;
+		}
+		String key = "mail." + protocol + ".class";
+		String expected = "smtps".equals(protocol) ? CapturingSmtpsTransport.class.getName()
+				: CapturingSmtpTransport.class.getName();
+		throw new IllegalStateException("session property " + key + " is '" + session.getProperty(key)
+				+ "', so Jakarta Mail chose " + transport.getClass().getName() + "; set " + key + "=" + expected
+				+ " (Jakarta Mail ignores class names that are not registered providers)");
+	}
+
+	/**
 	 * Sets the listener that receives every exchange and outcome of this transport.
 	 * @param listener the listener, or {@code null} for none
 	 */
