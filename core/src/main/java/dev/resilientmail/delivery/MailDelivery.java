@@ -1,0 +1,622 @@
+package dev.resilientmail.delivery;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+
+import dev.resilientmail.SmtpFailure;
+import dev.resilientmail.TransientFailure;
+import dev.resilientmail.UncertainDelivery;
+import dev.resilientmail.classify.Classification;
+import dev.resilientmail.classify.FailureKind;
+import dev.resilientmail.classify.FailureReason;
+import dev.resilientmail.classify.ReplyClassifier;
+import dev.resilientmail.reply.EnhancedStatusCode;
+import dev.resilientmail.reply.SmtpCommand;
+import dev.resilientmail.reply.SmtpTranscript;
+import dev.resilientmail.transport.CapturingSmtpTransport;
+
+/**
+ * Sends messages through the capturing transport and acts on what the server's replies
+ * mean: retries transient failures with backoff, only for the recipients not yet
+ * accepted; splits the recipient list when the server takes fewer per message; honours
+ * "try again in N" hints; throttles per destination with a rate limiter that slows down
+ * when the server says so. <pre>{@code
+ * MailDelivery delivery = MailDelivery.builder("smtp.example.com", 587)
+ *     .credentials("app", secret)
+ *     .policy(DeliveryPolicy.builder().maxAttempts(5).build())
+ *     .build();
+ * DeliveryReport report = delivery.send(message);   // or sendAsync(message)
+ * }</pre> The session gets {@code mail.smtp.sendpartial=true} (accepted recipients
+ * receive the message even when others are refused; the others are reported and retried
+ * or not by their own reply) and the policy's timeouts unless the session already sets
+ * them. Thread-safe.
+ *
+ * @since 0.1.0
+ */
+public final class MailDelivery implements AutoCloseable {
+
+	private final Session session;
+
+	private final String protocol;
+
+	private final String host;
+
+	private final int port;
+
+	private final String username;
+
+	private final String password;
+
+	private final DeliveryPolicy policy;
+
+	private final DeliveryListener listener;
+
+	private final Sleeper sleeper;
+
+	private final Map<String, AdaptiveRateLimiter> limiters = new ConcurrentHashMap<>();
+
+	private final ScheduledExecutorService scheduler;
+
+	private MailDelivery(Builder builder) {
+		this.protocol = builder.protocol;
+		this.policy = builder.policy;
+		this.listener = builder.listener;
+		this.sleeper = builder.sleeper;
+		Properties properties = new Properties();
+		if (builder.session != null) {
+			properties.putAll(builder.session.getProperties());
+		}
+		String prefix = "mail." + this.protocol + ".";
+		this.host = (builder.host != null) ? builder.host : properties.getProperty(prefix + "host", "localhost");
+		this.port = (builder.port > 0) ? builder.port : Integer
+			.parseInt(properties.getProperty(prefix + "port", "smtps".equals(this.protocol) ? "465" : "25"));
+		this.username = (builder.username != null) ? builder.username : properties.getProperty(prefix + "user");
+		this.password = builder.password;
+		String className = "smtps".equals(this.protocol) ? "dev.resilientmail.transport.CapturingSmtpsTransport"
+				: CapturingSmtpTransport.class.getName();
+		properties.setProperty(prefix + "class", className);
+		properties.setProperty(prefix + "sendpartial", "true");
+		properties.putIfAbsent(prefix + "connectiontimeout", String.valueOf(this.policy.connectTimeout().toMillis()));
+		properties.putIfAbsent(prefix + "timeout", String.valueOf(this.policy.readTimeout().toMillis()));
+		properties.putIfAbsent(prefix + "writetimeout", String.valueOf(this.policy.readTimeout().toMillis()));
+		if (this.username != null && this.password != null) {
+			properties.setProperty(prefix + "auth", "true");
+		}
+		if (!this.policy.classificationRules().isEmpty()) {
+			properties.put("resilient-mail.classifier",
+					ReplyClassifier.defaults().withRules(this.policy.classificationRules()));
+		}
+		this.session = Session.getInstance(properties);
+		AtomicInteger threads = new AtomicInteger();
+		this.scheduler = Executors.newScheduledThreadPool(builder.asyncThreads, (runnable) -> {
+			Thread thread = new Thread(runnable, "resilient-mail-" + threads.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		});
+		try {
+			// fail now, not at the first send, when the transport cannot be selected
+			CapturingSmtpTransport.of(this.session, this.protocol);
+		}
+		catch (MessagingException ex) {
+			this.scheduler.shutdownNow();
+			throw new IllegalStateException("cannot create the SMTP transport: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Starts a delivery for a host and port.
+	 * @param host the SMTP server's host name
+	 * @param port its port (25, 587, or 465 with {@link Builder#protocol(String) smtps})
+	 * @return a builder
+	 */
+	public static Builder builder(String host, int port) {
+		Builder builder = new Builder();
+		builder.host = requireText("host", host);
+		if (port < 1 || port > 65535) {
+			throw new IllegalArgumentException("port must be 1 to 65535, got " + port);
+		}
+		builder.port = port;
+		return builder;
+	}
+
+	/**
+	 * Starts a delivery from a Jakarta Mail session: its {@code mail.smtp.*} properties
+	 * give the host, port, user and any other Angus setting.
+	 * @param session the session
+	 * @return a builder
+	 */
+	public static Builder builder(Session session) {
+		Builder builder = new Builder();
+		builder.session = Objects.requireNonNull(session, "session");
+		return builder;
+	}
+
+	/**
+	 * Returns the policy.
+	 * @return the policy
+	 */
+	public DeliveryPolicy policy() {
+		return this.policy;
+	}
+
+	/**
+	 * Returns the session the transports are created from (with the capturing transport
+	 * selected).
+	 * @return the session
+	 */
+	public Session session() {
+		return this.session;
+	}
+
+	/**
+	 * Sends a message, retrying in this thread as the policy says.
+	 * @param message the message; its {@code Message-ID} is fixed before the first
+	 * attempt so that every attempt carries the same one
+	 * @return the report once every recipient accepted the message
+	 * @throws SmtpFailure the typed failure when some recipient was not delivered in the
+	 * end (with {@link SmtpFailure#attempts()} and every recipient's outcome)
+	 * @throws MessagingException if the message itself cannot be sent (no recipients,
+	 * header injection)
+	 */
+	public DeliveryReport send(MimeMessage message) throws MessagingException {
+		Job job = new Job(message);
+		while (true) {
+			Step step = job.attempt(false);
+			if (step.report != null) {
+				return step.report;
+			}
+			if (step.failure != null) {
+				throw step.failure;
+			}
+			if (step.error != null) {
+				throw step.error;
+			}
+			try {
+				this.sleeper.sleep(step.waitMillis);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw job.lastFailure;
+			}
+		}
+	}
+
+	/**
+	 * Sends a message in the background: attempts run on this delivery's threads and
+	 * waits between them are scheduled, so no thread blocks while waiting.
+	 * @param message the message
+	 * @return a future completed with the report, or exceptionally with the typed failure
+	 */
+	public CompletableFuture<DeliveryReport> sendAsync(MimeMessage message) {
+		CompletableFuture<DeliveryReport> future = new CompletableFuture<>();
+		Job job;
+		try {
+			job = new Job(message);
+		}
+		catch (MessagingException | RuntimeException ex) {
+			future.completeExceptionally(ex);
+			return future;
+		}
+		this.scheduler.execute(() -> runAsync(job, future));
+		return future;
+	}
+
+	private void runAsync(Job job, CompletableFuture<DeliveryReport> future) {
+		try {
+			long permitWait = job.limiter.reserve();
+			if (permitWait < 0) {
+				future.completeExceptionally(job.localRateLimit());
+				return;
+			}
+			if (permitWait > 0) {
+				this.scheduler.schedule(() -> attemptAsync(job, future), permitWait, TimeUnit.NANOSECONDS);
+				return;
+			}
+			attemptAsync(job, future);
+		}
+		catch (RuntimeException ex) {
+			future.completeExceptionally(ex);
+		}
+	}
+
+	private void attemptAsync(Job job, CompletableFuture<DeliveryReport> future) {
+		try {
+			Step step = job.attempt(true);
+			if (step.report != null) {
+				future.complete(step.report);
+			}
+			else if (step.failure != null) {
+				future.completeExceptionally(step.failure);
+			}
+			else if (step.error != null) {
+				future.completeExceptionally(step.error);
+			}
+			else {
+				this.scheduler.schedule(() -> runAsync(job, future), step.waitMillis, TimeUnit.MILLISECONDS);
+			}
+		}
+		catch (RuntimeException ex) {
+			future.completeExceptionally(ex);
+		}
+	}
+
+	/**
+	 * Stops the background threads; sends in progress finish, scheduled retries are
+	 * dropped.
+	 */
+	@Override
+	public void close() {
+		this.scheduler.shutdownNow();
+	}
+
+	int currentRateLimit() {
+		return limiter().currentLimit();
+	}
+
+	private AdaptiveRateLimiter limiter() {
+		String destination = this.host + ":" + this.port;
+		return this.limiters.computeIfAbsent(destination, (key) -> new AdaptiveRateLimiter(key, this.policy));
+	}
+
+	private DeliveryReport sendOnce(MimeMessage message, List<InternetAddress> recipients) throws MessagingException {
+		CapturingSmtpTransport transport = CapturingSmtpTransport.of(this.session, this.protocol);
+		transport.setDeliveryListener(this.listener);
+		try {
+			transport.connect(this.host, this.port, this.username, this.password);
+			transport.sendMessage(message, recipients.toArray(new Address[0]));
+			return transport.deliveryReport();
+		}
+		finally {
+			try {
+				transport.close();
+			}
+			catch (MessagingException ex) {
+				// the message is already decided; a failed QUIT changes nothing
+			}
+		}
+	}
+
+	/**
+	 * The outcome of one attempt: a report, a final failure, or a wait before the next.
+	 */
+	private record Step(DeliveryReport report, SmtpFailure failure, MessagingException error, long waitMillis) {
+	}
+
+	/** One message's way through its attempts. */
+	private final class Job {
+
+		private final MimeMessage message;
+
+		private final AdaptiveRateLimiter limiter = limiter();
+
+		private final Map<InternetAddress, RecipientOutcome> outcomes = new LinkedHashMap<>();
+
+		private List<InternetAddress> pending;
+
+		private int attempts;
+
+		private int retries;
+
+		private final long startNanos = System.nanoTime();
+
+		private SmtpFailure lastFailure;
+
+		Job(MimeMessage message) throws MessagingException {
+			Objects.requireNonNull(message, "message");
+			message.saveChanges();
+			Address[] all = message.getAllRecipients();
+			if (all == null || all.length == 0) {
+				throw new MessagingException("message has no recipients (To, Cc or Bcc); nothing was sent");
+			}
+			List<InternetAddress> recipients = new ArrayList<>();
+			for (Address address : all) {
+				if (address instanceof InternetAddress internet && !recipients.contains(internet)) {
+					recipients.add(internet);
+				}
+			}
+			this.message = message;
+			this.pending = recipients;
+		}
+
+		Step attempt(boolean permitHeld) {
+			if (!permitHeld && !this.limiter.acquire()) {
+				return new Step(null, localRateLimit(), null, 0);
+			}
+			this.attempts++;
+			notifyListener(() -> MailDelivery.this.listener.onAttempt(this.attempts, this.pending.size()));
+			try {
+				DeliveryReport report = sendOnce(this.message, this.pending);
+				this.limiter.succeeded();
+				for (RecipientOutcome outcome : report.recipientOutcomes()) {
+					this.outcomes.put(outcome.recipient(), outcome);
+				}
+				if (this.outcomes.values().stream().allMatch(RecipientOutcome::isDelivered)) {
+					return new Step(new DeliveryReport(List.copyOf(this.outcomes.values()), report.finalReply(),
+							report.transcript(), this.attempts), null, null, 0);
+				}
+				return new Step(null, finalFailure(this.lastFailure), null, 0);
+			}
+			catch (SmtpFailure failure) {
+				return failed(failure);
+			}
+			catch (MessagingException ex) {
+				// the message itself cannot be sent (refused before anything went out)
+				return new Step(null, null, ex, 0);
+			}
+		}
+
+		private Step failed(SmtpFailure failure) {
+			this.lastFailure = failure;
+			List<InternetAddress> retry = new ArrayList<>();
+			boolean split = false;
+			for (RecipientOutcome outcome : failure.recipientOutcomes()) {
+				this.outcomes.put(outcome.recipient(), outcome);
+				if (outcome.isDelivered()) {
+					continue;
+				}
+				if (outcome.classification().reason() == FailureReason.TOO_MANY_RECIPIENTS
+						&& outcome.classification().kind().isRetryable()) {
+					split = true;
+				}
+				if (retryable(outcome)) {
+					retry.add(outcome.recipient());
+				}
+			}
+			if (failure.recipientOutcomes().isEmpty()) {
+				// the connection failed before any recipient was tried
+				if (MailDelivery.this.policy.retryOn().contains(failure.classification().kind())) {
+					retry.addAll(this.pending);
+				}
+				for (InternetAddress recipient : this.pending) {
+					this.outcomes.put(recipient, new RecipientOutcome(recipient, RecipientOutcome.Status.NOT_DELIVERED,
+							failure.reply(), failure.classification()));
+				}
+			}
+			FailureReason reason = failure.reason();
+			if (reason == FailureReason.RATE_LIMITED || reason == FailureReason.CONNECTION_LIMIT) {
+				this.limiter.slowDown();
+			}
+			boolean deliveredSome = !failure.deliveredRecipients().isEmpty();
+			if (split && deliveredSome) {
+				// the server takes fewer recipients per message: send the rest in a new
+				// transaction now
+				this.attempts--;
+				this.pending = retry;
+				return new Step(null, null, null, 0);
+			}
+			if (retry.isEmpty() || this.attempts >= MailDelivery.this.policy.maxAttempts()) {
+				return new Step(null, finalFailure(failure), null, 0);
+			}
+			long wait = waitMillis(failure);
+			long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.startNanos);
+			if (elapsed + wait > MailDelivery.this.policy.maxElapsed().toMillis()) {
+				return new Step(null, finalFailure(failure), null, 0);
+			}
+			this.pending = retry;
+			this.retries++;
+			SmtpFailure current = failure.withAttempts(this.attempts);
+			notifyListener(() -> MailDelivery.this.listener.onRetry(current, wait));
+			return new Step(null, null, null, wait);
+		}
+
+		private boolean retryable(RecipientOutcome outcome) {
+			if (outcome.status() == RecipientOutcome.Status.UNCERTAIN) {
+				return MailDelivery.this.policy.retryUncertain();
+			}
+			return MailDelivery.this.policy.retryOn().contains(outcome.classification().kind());
+		}
+
+		private long waitMillis(SmtpFailure failure) {
+			DeliveryPolicy p = MailDelivery.this.policy;
+			Duration base = p.reasonWait().get(failure.reason());
+			if (base == null || this.retries > 0) {
+				double factor = Math.pow(p.backoffMultiplier(), this.retries);
+				base = Duration.ofMillis((long) Math.min(Long.MAX_VALUE / 2, p.waitDuration().toMillis() * factor));
+			}
+			long millis = base.toMillis();
+			if (p.jitter() > 0 && millis > 0) {
+				double spread = p.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+				millis = Math.max(0, Math.round(millis * (1 + spread)));
+			}
+			Optional<Duration> hint = failure.retryAfter();
+			if (p.honourRetryAfter() && hint.isPresent()) {
+				millis = Math.max(millis, hint.get().toMillis());
+			}
+			return Math.min(millis, p.maxWaitDuration().toMillis());
+		}
+
+		private SmtpFailure finalFailure(SmtpFailure last) {
+			List<RecipientOutcome> all = List.copyOf(this.outcomes.values());
+			boolean uncertain = all.stream().anyMatch((o) -> o.status() == RecipientOutcome.Status.UNCERTAIN);
+			RecipientOutcome worst = null;
+			for (RecipientOutcome outcome : all) {
+				if (!outcome.isDelivered() && (worst == null
+						|| severity(outcome.classification().kind()) > severity(worst.classification().kind()))) {
+					worst = outcome;
+				}
+			}
+			if (last == null) {
+				throw new IllegalStateException("no failure to report");
+			}
+			Classification classification = (worst != null) ? worst.classification() : last.classification();
+			SmtpCommand command = (worst != null && worst.status() == RecipientOutcome.Status.REJECTED)
+					? SmtpCommand.RCPT : last.command();
+			SmtpFailure.Details details = new SmtpFailure.Details((worst != null) ? worst.reply() : last.reply(),
+					command, classification, last.transcript(), all, this.attempts);
+			String message = last.getMessage() + ((this.attempts > 1) ? " (after " + this.attempts + " attempts)" : "");
+			Exception cause = (last.getCause() instanceof Exception ex) ? ex : null;
+			SmtpFailure result = uncertain ? new UncertainDelivery(message, details, cause)
+					: SmtpFailure.of(message, details, cause);
+			notifyListener(() -> MailDelivery.this.listener.onFailed(result));
+			return result;
+		}
+
+		SmtpFailure localRateLimit() {
+			Classification classification = new Classification(FailureKind.TRANSIENT, FailureReason.RATE_LIMITED,
+					new EnhancedStatusCode(4, 7, 0), true, true, Optional.empty());
+			List<RecipientOutcome> all = new ArrayList<>();
+			for (InternetAddress recipient : this.pending) {
+				all.add(new RecipientOutcome(recipient, RecipientOutcome.Status.NOT_DELIVERED, Optional.empty(),
+						classification));
+			}
+			for (Map.Entry<InternetAddress, RecipientOutcome> entry : this.outcomes.entrySet()) {
+				if (!this.pending.contains(entry.getKey())) {
+					all.add(entry.getValue());
+				}
+			}
+			return new TransientFailure(
+					"local rate limit: no permit to send to " + MailDelivery.this.host + ":" + MailDelivery.this.port
+							+ " within " + this.limiter.timeout() + "; nothing was sent",
+					new SmtpFailure.Details(Optional.empty(), SmtpCommand.ANY, classification, SmtpTranscript.EMPTY,
+							all, Math.max(1, this.attempts)),
+					null);
+		}
+
+	}
+
+	private static int severity(FailureKind kind) {
+		return switch (kind) {
+			case POLICY_PERMANENT -> 4;
+			case PERMANENT -> 3;
+			case POLICY_TRANSIENT -> 2;
+			case TRANSIENT -> 1;
+			case SUCCESS -> 0;
+		};
+	}
+
+	private void notifyListener(Runnable call) {
+		try {
+			call.run();
+		}
+		catch (RuntimeException ex) {
+			org.slf4j.LoggerFactory.getLogger(MailDelivery.class).warn("DeliveryListener threw; ignored", ex);
+		}
+	}
+
+	private static String requireText(String name, String value) {
+		if (value == null || value.isBlank()) {
+			throw new IllegalArgumentException(name + " must not be empty");
+		}
+		return value;
+	}
+
+	/**
+	 * Builds a {@link MailDelivery}.
+	 *
+	 * @since 0.1.0
+	 */
+	public static final class Builder {
+
+		private Session session;
+
+		private String host;
+
+		private int port;
+
+		private String protocol = "smtp";
+
+		private String username;
+
+		private String password;
+
+		private DeliveryPolicy policy = DeliveryPolicy.defaults();
+
+		private DeliveryListener listener = DeliveryListener.NONE;
+
+		private Sleeper sleeper = Sleeper.REAL;
+
+		private int asyncThreads = 2;
+
+		private Builder() {
+		}
+
+		/**
+		 * @param protocol {@code smtp} (plain or STARTTLS) or {@code smtps} (implicit
+		 * TLS)
+		 * @return this builder
+		 */
+		public Builder protocol(String protocol) {
+			if (!"smtp".equals(protocol) && !"smtps".equals(protocol)) {
+				throw new IllegalArgumentException("protocol must be smtp or smtps, got '" + protocol + "'");
+			}
+			this.protocol = protocol;
+			return this;
+		}
+
+		/**
+		 * @param username the user to authenticate as
+		 * @param password the password (never logged)
+		 * @return this builder
+		 */
+		public Builder credentials(String username, String password) {
+			this.username = requireText("username", username);
+			this.password = Objects.requireNonNull(password, "password");
+			return this;
+		}
+
+		/**
+		 * @param policy the retry, rate-limit and timeout policy
+		 * @return this builder
+		 */
+		public Builder policy(DeliveryPolicy policy) {
+			this.policy = Objects.requireNonNull(policy, "policy");
+			return this;
+		}
+
+		/**
+		 * @param listener receives every exchange, attempt, retry and outcome
+		 * @return this builder
+		 */
+		public Builder listener(DeliveryListener listener) {
+			this.listener = Objects.requireNonNull(listener, "listener");
+			return this;
+		}
+
+		/**
+		 * @param threads threads for {@link MailDelivery#sendAsync}, 1 or more (default
+		 * 2)
+		 * @return this builder
+		 */
+		public Builder asyncThreads(int threads) {
+			if (threads < 1) {
+				throw new IllegalArgumentException("asyncThreads must be at least 1, got " + threads);
+			}
+			this.asyncThreads = threads;
+			return this;
+		}
+
+		Builder sleeper(Sleeper sleeper) {
+			this.sleeper = sleeper;
+			return this;
+		}
+
+		/**
+		 * @return the delivery
+		 * @throws IllegalStateException if the capturing transport cannot be selected
+		 */
+		public MailDelivery build() {
+			return new MailDelivery(this);
+		}
+
+	}
+
+}
