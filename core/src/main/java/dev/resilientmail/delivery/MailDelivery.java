@@ -22,6 +22,11 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.resilientmail.SmtpFailure;
 import dev.resilientmail.TransientFailure;
 import dev.resilientmail.UncertainDelivery;
@@ -54,6 +59,8 @@ import dev.resilientmail.transport.CapturingSmtpTransport;
  */
 public final class MailDelivery implements AutoCloseable {
 
+	private static final Logger log = LoggerFactory.getLogger(MailDelivery.class);
+
 	private final Session session;
 
 	private final String protocol;
@@ -75,6 +82,8 @@ public final class MailDelivery implements AutoCloseable {
 	private final Map<String, AdaptiveRateLimiter> limiters = new ConcurrentHashMap<>();
 
 	private final ScheduledExecutorService scheduler;
+
+	private final Retry retry;
 
 	private MailDelivery(Builder builder) {
 		this.protocol = builder.protocol;
@@ -106,6 +115,19 @@ public final class MailDelivery implements AutoCloseable {
 					ReplyClassifier.defaults().withRules(this.policy.classificationRules()));
 		}
 		this.session = Session.getInstance(properties);
+		this.retry = Retry.of("resilient-mail",
+				RetryConfig.<DeliveryReport>custom()
+					.maxAttempts(this.policy.maxAttempts())
+					.retryOnException((error) -> error instanceof SmtpFailure failure && retryableFailure(failure))
+					.intervalBiFunction(
+							(attempt, result) -> (result.isLeft() && result.getLeft() instanceof SmtpFailure failure)
+									? waitMillis(failure, attempt) : this.policy.waitDuration().toMillis())
+					.failAfterMaxAttempts(false)
+					.build());
+		this.retry.getEventPublisher()
+			.onRetry((event) -> log.info("retry {} in {} after: {}", event.getNumberOfRetryAttempts(),
+					event.getWaitInterval(),
+					(event.getLastThrowable() != null) ? event.getLastThrowable().getMessage() : ""));
 		AtomicInteger threads = new AtomicInteger();
 		this.scheduler = Executors.newScheduledThreadPool(builder.asyncThreads, (runnable) -> {
 			Thread thread = new Thread(runnable, "resilient-mail-" + threads.incrementAndGet());
@@ -268,6 +290,29 @@ public final class MailDelivery implements AutoCloseable {
 		this.scheduler.shutdownNow();
 	}
 
+	/**
+	 * The wait before retry number {@code retry} (1 for the first), driven by the
+	 * failure.
+	 */
+	long waitMillis(SmtpFailure failure, int retry) {
+		DeliveryPolicy p = this.policy;
+		Duration base = p.reasonWait().get(failure.reason());
+		if (base == null || retry > 1) {
+			double factor = Math.pow(p.backoffMultiplier(), retry - 1);
+			base = Duration.ofMillis((long) Math.min(Long.MAX_VALUE / 2, p.waitDuration().toMillis() * factor));
+		}
+		long millis = base.toMillis();
+		if (p.jitter() > 0 && millis > 0) {
+			double spread = p.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+			millis = Math.max(0, Math.round(millis * (1 + spread)));
+		}
+		Optional<Duration> hint = failure.retryAfter();
+		if (p.honourRetryAfter() && hint.isPresent()) {
+			millis = Math.max(millis, hint.get().toMillis());
+		}
+		return Math.min(millis, p.maxWaitDuration().toMillis());
+	}
+
 	int currentRateLimit() {
 		return limiter().currentLimit();
 	}
@@ -314,9 +359,9 @@ public final class MailDelivery implements AutoCloseable {
 
 		private int attempts;
 
-		private int retries;
-
 		private final long startNanos = System.nanoTime();
+
+		private final Retry.AsyncContext<DeliveryReport> retryContext = MailDelivery.this.retry.asyncContext();
 
 		private SmtpFailure lastFailure;
 
@@ -377,7 +422,7 @@ public final class MailDelivery implements AutoCloseable {
 						&& outcome.classification().kind().isRetryable()) {
 					split = true;
 				}
-				if (retryable(outcome)) {
+				if (retryableOutcome(outcome)) {
 					retry.add(outcome.recipient());
 				}
 			}
@@ -403,48 +448,22 @@ public final class MailDelivery implements AutoCloseable {
 				this.pending = retry;
 				return new Step(null, null, null, 0);
 			}
-			if (retry.isEmpty() || this.attempts >= MailDelivery.this.policy.maxAttempts()) {
+			long wait = retry.isEmpty() ? -1 : this.retryContext.onError(failure);
+			if (wait < 0) {
 				return new Step(null, finalFailure(failure), null, 0);
 			}
-			long wait = waitMillis(failure);
 			long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.startNanos);
 			if (elapsed + wait > MailDelivery.this.policy.maxElapsed().toMillis()) {
 				return new Step(null, finalFailure(failure), null, 0);
 			}
 			this.pending = retry;
-			this.retries++;
 			SmtpFailure current = failure.withAttempts(this.attempts);
 			notifyListener(() -> MailDelivery.this.listener.onRetry(current, wait));
 			return new Step(null, null, null, wait);
 		}
 
-		private boolean retryable(RecipientOutcome outcome) {
-			if (outcome.status() == RecipientOutcome.Status.UNCERTAIN) {
-				return MailDelivery.this.policy.retryUncertain();
-			}
-			return MailDelivery.this.policy.retryOn().contains(outcome.classification().kind());
-		}
-
-		private long waitMillis(SmtpFailure failure) {
-			DeliveryPolicy p = MailDelivery.this.policy;
-			Duration base = p.reasonWait().get(failure.reason());
-			if (base == null || this.retries > 0) {
-				double factor = Math.pow(p.backoffMultiplier(), this.retries);
-				base = Duration.ofMillis((long) Math.min(Long.MAX_VALUE / 2, p.waitDuration().toMillis() * factor));
-			}
-			long millis = base.toMillis();
-			if (p.jitter() > 0 && millis > 0) {
-				double spread = p.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
-				millis = Math.max(0, Math.round(millis * (1 + spread)));
-			}
-			Optional<Duration> hint = failure.retryAfter();
-			if (p.honourRetryAfter() && hint.isPresent()) {
-				millis = Math.max(millis, hint.get().toMillis());
-			}
-			return Math.min(millis, p.maxWaitDuration().toMillis());
-		}
-
 		private SmtpFailure finalFailure(SmtpFailure last) {
+			this.retryContext.onComplete();
 			List<RecipientOutcome> all = List.copyOf(this.outcomes.values());
 			boolean uncertain = all.stream().anyMatch((o) -> o.status() == RecipientOutcome.Status.UNCERTAIN);
 			RecipientOutcome worst = null;
@@ -493,6 +512,20 @@ public final class MailDelivery implements AutoCloseable {
 
 	}
 
+	private boolean retryableOutcome(RecipientOutcome outcome) {
+		if (outcome.status() == RecipientOutcome.Status.UNCERTAIN) {
+			return this.policy.retryUncertain();
+		}
+		return this.policy.retryOn().contains(outcome.classification().kind());
+	}
+
+	private boolean retryableFailure(SmtpFailure failure) {
+		if (failure.recipientOutcomes().isEmpty()) {
+			return this.policy.retryOn().contains(failure.classification().kind());
+		}
+		return failure.recipientOutcomes().stream().anyMatch((o) -> !o.isDelivered() && retryableOutcome(o));
+	}
+
 	private static int severity(FailureKind kind) {
 		return switch (kind) {
 			case POLICY_PERMANENT -> 4;
@@ -508,7 +541,7 @@ public final class MailDelivery implements AutoCloseable {
 			call.run();
 		}
 		catch (RuntimeException ex) {
-			org.slf4j.LoggerFactory.getLogger(MailDelivery.class).warn("DeliveryListener threw; ignored", ex);
+			log.warn("DeliveryListener threw; ignored", ex);
 		}
 	}
 
