@@ -127,6 +127,12 @@ public final class DeliveryPolicy {
 
 	private final List<ClassificationRule> classificationRules;
 
+	private final int maxConnections;
+
+	private final int maxMessagesPerConnection;
+
+	private final Duration idleTimeout;
+
 	private DeliveryPolicy(Builder b) {
 		this.maxAttempts = b.maxAttempts;
 		this.waitDuration = b.waitDuration;
@@ -145,6 +151,9 @@ public final class DeliveryPolicy {
 		this.connectTimeout = b.connectTimeout;
 		this.readTimeout = b.readTimeout;
 		this.classificationRules = List.copyOf(b.classificationRules);
+		this.idleTimeout = b.idleTimeout;
+		this.maxMessagesPerConnection = b.maxMessagesPerConnection;
+		this.maxConnections = b.maxConnections;
 	}
 
 	/**
@@ -188,6 +197,9 @@ public final class DeliveryPolicy {
 		b.connectTimeout = this.connectTimeout;
 		b.readTimeout = this.readTimeout;
 		b.classificationRules = this.classificationRules;
+		b.idleTimeout = this.idleTimeout;
+		b.maxMessagesPerConnection = this.maxMessagesPerConnection;
+		b.maxConnections = this.maxConnections;
 		return b;
 	}
 
@@ -312,6 +324,27 @@ public final class DeliveryPolicy {
 	}
 
 	/**
+	 * @return pooled connections per destination
+	 */
+	public int maxConnections() {
+		return this.maxConnections;
+	}
+
+	/**
+	 * @return messages a pooled connection carries before it is replaced
+	 */
+	public int maxMessagesPerConnection() {
+		return this.maxMessagesPerConnection;
+	}
+
+	/**
+	 * @return how long a pooled connection may stay idle
+	 */
+	public Duration idleTimeout() {
+		return this.idleTimeout;
+	}
+
+	/**
 	 * Builds a {@link DeliveryPolicy}; every setter checks its value and says what is
 	 * allowed.
 	 *
@@ -353,6 +386,12 @@ public final class DeliveryPolicy {
 		private Duration readTimeout = Duration.ofSeconds(60);
 
 		private List<ClassificationRule> classificationRules = List.of();
+
+		private Duration idleTimeout = Duration.ofSeconds(30);
+
+		private int maxMessagesPerConnection = 100;
+
+		private int maxConnections = 4;
 
 		private Builder() {
 		}
@@ -528,6 +567,28 @@ public final class DeliveryPolicy {
 		 */
 		public Builder classificationRules(List<ClassificationRule> rules) {
 			this.classificationRules = List.copyOf(rules);
+			return this;
+		}
+
+		/**
+		 * @param maxConnections pooled connections per destination, 1 or more
+		 * @param maxMessagesPerConnection messages per connection before it is replaced,
+		 * 1 or more (1 = no reuse)
+		 * @param idleTimeout how long a connection may stay idle in the pool, zero or
+		 * more
+		 * @return this builder
+		 */
+		public Builder pool(int maxConnections, int maxMessagesPerConnection, Duration idleTimeout) {
+			if (maxConnections < 1) {
+				throw new IllegalArgumentException("maxConnections must be at least 1, got " + maxConnections);
+			}
+			if (maxMessagesPerConnection < 1) {
+				throw new IllegalArgumentException(
+						"maxMessagesPerConnection must be at least 1, got " + maxMessagesPerConnection);
+			}
+			this.maxConnections = maxConnections;
+			this.maxMessagesPerConnection = maxMessagesPerConnection;
+			this.idleTimeout = notNegative("idleTimeout", idleTimeout);
 			return this;
 		}
 

@@ -85,6 +85,8 @@ public final class MailDelivery implements AutoCloseable {
 
 	private final Retry retry;
 
+	private final TransportPool pool;
+
 	private MailDelivery(Builder builder) {
 		this.protocol = builder.protocol;
 		this.policy = builder.policy;
@@ -115,6 +117,8 @@ public final class MailDelivery implements AutoCloseable {
 					ReplyClassifier.defaults().withRules(this.policy.classificationRules()));
 		}
 		this.session = Session.getInstance(properties);
+		this.pool = new TransportPool(this::connect, this.policy.maxConnections(),
+				this.policy.maxMessagesPerConnection(), this.policy.idleTimeout().toMillis());
 		this.retry = Retry.of("resilient-mail",
 				RetryConfig.<DeliveryReport>custom()
 					.maxAttempts(this.policy.maxAttempts())
@@ -282,12 +286,13 @@ public final class MailDelivery implements AutoCloseable {
 	}
 
 	/**
-	 * Stops the background threads; sends in progress finish, scheduled retries are
-	 * dropped.
+	 * Stops the background threads and closes pooled connections; sends in progress
+	 * finish, scheduled retries are dropped.
 	 */
 	@Override
 	public void close() {
 		this.scheduler.shutdownNow();
+		this.pool.close();
 	}
 
 	/**
@@ -322,22 +327,45 @@ public final class MailDelivery implements AutoCloseable {
 		return this.limiters.computeIfAbsent(destination, (key) -> new AdaptiveRateLimiter(key, this.policy));
 	}
 
-	private DeliveryReport sendOnce(MimeMessage message, List<InternetAddress> recipients) throws MessagingException {
+	private CapturingSmtpTransport connect() throws MessagingException {
 		CapturingSmtpTransport transport = CapturingSmtpTransport.of(this.session, this.protocol);
 		transport.setDeliveryListener(this.listener);
+		transport.connect(this.host, this.port, this.username, this.password);
+		return transport;
+	}
+
+	private DeliveryReport sendOnce(MimeMessage message, List<InternetAddress> recipients) throws MessagingException {
+		TransportPool.Lease lease;
 		try {
-			transport.connect(this.host, this.port, this.username, this.password);
-			transport.sendMessage(message, recipients.toArray(new Address[0]));
-			return transport.deliveryReport();
+			lease = this.pool.acquire();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new MessagingException("interrupted while waiting for a pooled SMTP connection", ex);
+		}
+		boolean reusable = false;
+		try {
+			lease.transport.sendMessage(message, recipients.toArray(new Address[0]));
+			reusable = true;
+			return lease.transport.deliveryReport();
+		}
+		catch (SmtpFailure failure) {
+			// after 421 or a broken connection the transport must not be used again
+			reusable = failure.reply().isPresent() && failure.reply().get().code() != 421
+					&& !(failure instanceof UncertainDelivery);
+			throw failure;
 		}
 		finally {
-			try {
-				transport.close();
-			}
-			catch (MessagingException ex) {
-				// the message is already decided; a failed QUIT changes nothing
-			}
+			this.pool.release(lease, reusable);
 		}
+	}
+
+	/**
+	 * Returns how many connections this delivery has opened so far.
+	 * @return the connections opened
+	 */
+	int connectionsOpened() {
+		return this.pool.opened();
 	}
 
 	/**
