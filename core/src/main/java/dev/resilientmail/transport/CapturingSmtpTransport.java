@@ -70,6 +70,8 @@ public class CapturingSmtpTransport extends SMTPTransport {
 
 	private DeliveryReport lastReport;
 
+	private List<InternetAddress> lastSent = List.of();
+
 	/**
 	 * Creates the transport; Jakarta Mail calls this when the session selects it.
 	 * @param session the session
@@ -206,6 +208,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	public synchronized void sendMessage(Message message, Address[] addresses)
 			throws MessagingException, SendFailedException {
 		this.lastReport = null;
+		this.lastSent = List.of();
 		refuseLineBreaks(message, addresses);
 		List<InternetAddress> recipients = new ArrayList<>(addresses.length);
 		for (Address address : addresses) {
@@ -235,6 +238,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		finally {
 			this.messageRecipients = List.of();
 		}
+		this.lastSent = recipients;
 		if (Capture.log.isInfoEnabled() || this.capture.listener != DeliveryListener.NONE) {
 			DeliveryReport report = buildReport(recipients);
 			if (report != null) {
@@ -281,14 +285,14 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	 * @return the report, or {@code null} when the last send did not succeed
 	 */
 	public synchronized DeliveryReport deliveryReport() {
-		if (this.lastReport == null && this.messageStart >= 0) {
+		if (this.lastReport == null && !this.lastSent.isEmpty()) {
 			return buildReport(this.lastRecipients());
 		}
 		return this.lastReport;
 	}
 
 	private List<InternetAddress> lastRecipients() {
-		return this.messageRecipients;
+		return this.lastSent;
 	}
 
 	private void notifyFailed(SmtpFailure failure) {
