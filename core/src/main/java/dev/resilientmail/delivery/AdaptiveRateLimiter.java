@@ -1,14 +1,17 @@
 package dev.resilientmail.delivery;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 
 /**
  * A Resilience4j rate limiter per destination whose limit halves when the server says we
- * send too fast and climbs back one step per success, never above the configured limit
- * (additive increase, multiplicative decrease).
+ * send too fast and climbs back by one after each full period's worth of successes, never
+ * above the configured limit (additive increase, multiplicative decrease, as TCP does per
+ * round trip: growing by one per single success would undo a halving within one period
+ * and hit the server's limit again at once).
  */
 final class AdaptiveRateLimiter {
 
@@ -20,7 +23,23 @@ final class AdaptiveRateLimiter {
 
 	private int currentLimit;
 
+	private int successesAtLimit;
+
+	private final long periodNanos;
+
+	private final LongSupplier nanoTime;
+
+	private long lastDecrease;
+
+	private boolean decreased;
+
 	AdaptiveRateLimiter(String destination, DeliveryPolicy policy) {
+		this(destination, policy, System::nanoTime);
+	}
+
+	AdaptiveRateLimiter(String destination, DeliveryPolicy policy, LongSupplier nanoTime) {
+		this.nanoTime = nanoTime;
+		this.periodNanos = policy.limitRefreshPeriod().toNanos();
 		this.configuredLimit = policy.limitForPeriod();
 		this.currentLimit = this.configuredLimit;
 		this.adaptive = policy.adaptiveRateLimit();
@@ -45,16 +64,29 @@ final class AdaptiveRateLimiter {
 		return this.limiter.reservePermission();
 	}
 
+	/**
+	 * Halves the limit, at most once per period: the replies of messages already in
+	 * flight when the server first pushed back report the same overload and must not
+	 * halve it again.
+	 */
 	synchronized void slowDown() {
+		long now = this.nanoTime.getAsLong();
+		if (this.decreased && now - this.lastDecrease < this.periodNanos) {
+			return;
+		}
 		if (this.adaptive && this.currentLimit > 1) {
+			this.decreased = true;
+			this.lastDecrease = now;
 			this.currentLimit = Math.max(1, this.currentLimit / 2);
+			this.successesAtLimit = 0;
 			this.limiter.changeLimitForPeriod(this.currentLimit);
 		}
 	}
 
 	synchronized void succeeded() {
-		if (this.adaptive && this.currentLimit < this.configuredLimit) {
+		if (this.adaptive && this.currentLimit < this.configuredLimit && ++this.successesAtLimit >= this.currentLimit) {
 			this.currentLimit++;
+			this.successesAtLimit = 0;
 			this.limiter.changeLimitForPeriod(this.currentLimit);
 		}
 	}

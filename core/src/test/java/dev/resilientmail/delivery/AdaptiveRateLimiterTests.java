@@ -1,0 +1,75 @@
+package dev.resilientmail.delivery;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Additive increase, multiplicative decrease of the per-destination limit, on an injected
+ * clock.
+ */
+class AdaptiveRateLimiterTests {
+
+	private final AtomicLong now = new AtomicLong(1_000_000_000L);
+
+	@Test
+	void halvesOncePerPeriodHoweverManyRepliesSayTooFast() {
+		AdaptiveRateLimiter limiter = limiter(true);
+
+		for (int i = 0; i < 50; i++) {
+			limiter.slowDown();
+		}
+		assertThat(limiter.currentLimit()).isEqualTo(50);
+
+		this.now.addAndGet(Duration.ofSeconds(1).toNanos());
+		limiter.slowDown();
+		assertThat(limiter.currentLimit()).isEqualTo(25);
+	}
+
+	@Test
+	void climbsByOneAfterEachPeriodsWorthOfSuccessesButNeverAboveTheConfiguredLimit() {
+		AdaptiveRateLimiter limiter = limiter(true);
+		limiter.slowDown();
+
+		for (int i = 0; i < 49; i++) {
+			limiter.succeeded();
+		}
+		assertThat(limiter.currentLimit()).isEqualTo(50);
+		limiter.succeeded();
+		assertThat(limiter.currentLimit()).isEqualTo(51);
+
+		for (int i = 0; i < 10_000; i++) {
+			limiter.succeeded();
+		}
+		assertThat(limiter.currentLimit()).isEqualTo(100);
+	}
+
+	@Test
+	void neverDropsBelowOne() {
+		AdaptiveRateLimiter limiter = limiter(true);
+		for (int i = 0; i < 20; i++) {
+			limiter.slowDown();
+			this.now.addAndGet(Duration.ofSeconds(1).toNanos());
+		}
+		assertThat(limiter.currentLimit()).isEqualTo(1);
+	}
+
+	@Test
+	void fixedLimiterIgnoresTheServer() {
+		AdaptiveRateLimiter limiter = limiter(false);
+		limiter.slowDown();
+		assertThat(limiter.currentLimit()).isEqualTo(100);
+	}
+
+	private AdaptiveRateLimiter limiter(boolean adaptive) {
+		DeliveryPolicy policy = DeliveryPolicy.builder()
+			.rateLimit(100, Duration.ofSeconds(1))
+			.adaptiveRateLimit(adaptive)
+			.build();
+		return new AdaptiveRateLimiter("mx.test:25", policy, this.now::get);
+	}
+
+}
