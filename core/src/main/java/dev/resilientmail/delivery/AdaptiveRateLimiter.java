@@ -7,11 +7,12 @@ import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 
 /**
- * A Resilience4j rate limiter per destination whose limit halves when the server says we
- * send too fast and climbs back by one after each full period's worth of successes, never
- * above the configured limit (additive increase, multiplicative decrease, as TCP does per
- * round trip: growing by one per single success would undo a halving within one period
- * and hit the server's limit again at once).
+ * A Resilience4j rate limiter per destination whose limit drops to 70% when the server
+ * says we send too fast and climbs back by a tenth of the configured limit after each
+ * full period's worth of successes, never above the configured limit (additive increase,
+ * multiplicative decrease, as TCP does per round trip). Growing per single success would
+ * undo a decrease within one period and hit the server's limit again at once; halving, as
+ * TCP Reno does, leaves a server's fixed limit underused for long when it is near.
  */
 final class AdaptiveRateLimiter {
 
@@ -24,6 +25,8 @@ final class AdaptiveRateLimiter {
 	private int currentLimit;
 
 	private int successesAtLimit;
+
+	private final int step;
 
 	private final long periodNanos;
 
@@ -41,6 +44,7 @@ final class AdaptiveRateLimiter {
 		this.nanoTime = nanoTime;
 		this.periodNanos = policy.limitRefreshPeriod().toNanos();
 		this.configuredLimit = policy.limitForPeriod();
+		this.step = Math.max(1, this.configuredLimit / 10);
 		this.currentLimit = this.configuredLimit;
 		this.adaptive = policy.adaptiveRateLimit();
 		this.limiter = RateLimiter.of("resilient-mail:" + destination,
@@ -65,9 +69,9 @@ final class AdaptiveRateLimiter {
 	}
 
 	/**
-	 * Halves the limit, at most once per period: the replies of messages already in
-	 * flight when the server first pushed back report the same overload and must not
-	 * halve it again.
+	 * Lowers the limit to 80%, at most once per period: the replies of messages already
+	 * in flight when the server first pushed back report the same overload and must not
+	 * lower it again.
 	 */
 	synchronized void slowDown() {
 		long now = this.nanoTime.getAsLong();
@@ -77,7 +81,7 @@ final class AdaptiveRateLimiter {
 		if (this.adaptive && this.currentLimit > 1) {
 			this.decreased = true;
 			this.lastDecrease = now;
-			this.currentLimit = Math.max(1, this.currentLimit / 2);
+			this.currentLimit = Math.max(1, this.currentLimit * 4 / 5);
 			this.successesAtLimit = 0;
 			this.limiter.changeLimitForPeriod(this.currentLimit);
 		}
@@ -85,7 +89,7 @@ final class AdaptiveRateLimiter {
 
 	synchronized void succeeded() {
 		if (this.adaptive && this.currentLimit < this.configuredLimit && ++this.successesAtLimit >= this.currentLimit) {
-			this.currentLimit++;
+			this.currentLimit = Math.min(this.configuredLimit, this.currentLimit + this.step);
 			this.successesAtLimit = 0;
 			this.limiter.changeLimitForPeriod(this.currentLimit);
 		}

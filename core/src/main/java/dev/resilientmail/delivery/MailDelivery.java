@@ -216,6 +216,10 @@ public final class MailDelivery implements AutoCloseable {
 			if (step.error != null) {
 				throw step.error;
 			}
+			if (step.waitMillis == 0) {
+				// a split: the rest of the recipients go out now
+				continue;
+			}
 			try {
 				this.sleeper.sleep(step.waitMillis);
 			}

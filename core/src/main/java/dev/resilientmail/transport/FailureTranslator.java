@@ -166,7 +166,9 @@ final class FailureTranslator {
 			Optional<SmtpReply> rcptReply = (rcpt != null) ? Capture.parseQuietly(rcpt.reply()) : Optional.empty();
 			if (rcptReply.isPresent() && rcptReply.get().isFailure()) {
 				Failing own = failingOf(rcpt, false);
-				outcomes.add(new RecipientOutcome(recipient, Status.REJECTED, own.reply(), own.classification()));
+				// 421 closes the session: it says nothing about this recipient
+				Status status = (rcptReply.get().code() == 421) ? Status.NOT_DELIVERED : Status.REJECTED;
+				outcomes.add(new RecipientOutcome(recipient, status, own.reply(), own.classification()));
 				causes.add(own);
 			}
 			else if (rcptReply.isPresent() && deliveredToAccepted) {

@@ -16,30 +16,30 @@ class AdaptiveRateLimiterTests {
 	private final AtomicLong now = new AtomicLong(1_000_000_000L);
 
 	@Test
-	void halvesOncePerPeriodHoweverManyRepliesSayTooFast() {
+	void dropsToEightyPercentOncePerPeriodHoweverManyRepliesSayTooFast() {
 		AdaptiveRateLimiter limiter = limiter(true);
 
 		for (int i = 0; i < 50; i++) {
 			limiter.slowDown();
 		}
-		assertThat(limiter.currentLimit()).isEqualTo(50);
+		assertThat(limiter.currentLimit()).isEqualTo(80);
 
 		this.now.addAndGet(Duration.ofSeconds(1).toNanos());
 		limiter.slowDown();
-		assertThat(limiter.currentLimit()).isEqualTo(25);
+		assertThat(limiter.currentLimit()).isEqualTo(64);
 	}
 
 	@Test
-	void climbsByOneAfterEachPeriodsWorthOfSuccessesButNeverAboveTheConfiguredLimit() {
+	void climbsByATenthAfterEachPeriodsWorthOfSuccessesButNeverAboveTheConfiguredLimit() {
 		AdaptiveRateLimiter limiter = limiter(true);
 		limiter.slowDown();
 
-		for (int i = 0; i < 49; i++) {
+		for (int i = 0; i < 79; i++) {
 			limiter.succeeded();
 		}
-		assertThat(limiter.currentLimit()).isEqualTo(50);
+		assertThat(limiter.currentLimit()).isEqualTo(80);
 		limiter.succeeded();
-		assertThat(limiter.currentLimit()).isEqualTo(51);
+		assertThat(limiter.currentLimit()).isEqualTo(90);
 
 		for (int i = 0; i < 10_000; i++) {
 			limiter.succeeded();

@@ -36,6 +36,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 @ExtendWith(FaultSmtpServerExtension.class)
 class MailDeliveryTests {
 
+	private static final Session MESSAGE_SESSION = Session.getInstance(new Properties());
+
 	private final List<Long> waits = Collections.synchronizedList(new ArrayList<>());
 
 	private MailDelivery delivery;
@@ -53,7 +55,8 @@ class MailDeliveryTests {
 			.recipient("ann@grey.example")
 			.attempt(1)
 			.reply("450 4.2.0 <ann@grey.example>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/grey.example.html");
-		this.delivery = delivery(server, policy().reasonWait(FailureReason.GREYLISTED, Duration.ofMinutes(5)));
+		this.delivery = delivery(server, policy().reasonWait(FailureReason.GREYLISTED, Duration.ofMinutes(5))
+			.maxWaitDuration(Duration.ofMinutes(10)));
 
 		DeliveryReport report = this.delivery.send(message("ann@grey.example"));
 
@@ -295,11 +298,13 @@ class MailDeliveryTests {
 			.maxAttempts(3)
 			.waitDuration(Duration.ofMillis(100))
 			.jitter(0)
+			.rateLimit(100_000, Duration.ofSeconds(1))
 			.timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5));
 	}
 
 	static MimeMessage message(String... recipients) throws MessagingException {
-		MimeMessage message = new MimeMessage(Session.getInstance(new Properties()));
+		// one session: creating a Session reads the provider files, milliseconds each
+		MimeMessage message = new MimeMessage(MESSAGE_SESSION);
 		message.setFrom("sender@example.com");
 		for (String recipient : recipients) {
 			message.addRecipient(Message.RecipientType.TO, new InternetAddress(recipient));
