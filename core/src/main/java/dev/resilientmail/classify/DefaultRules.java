@@ -114,7 +114,9 @@ final class DefaultRules {
 				.keywords("sender verify failed", "verification failed", "sender verification",
 						"could not verify sender", "sender address verification", "unverified sender",
 						"callout verification"),
+			// weak: Postfix says "User unknown in relay recipient table" with 5.1.1
 			Rules.text("relay", RELAY_DENIED)
+				.weak()
 				.infer(7, 1)
 				.keywords(" relay", " relaying", "allowed rcpthosts", " unable to relay", " open relay"),
 			Rules.text("temporary system problem", SYSTEM_ERROR)

@@ -322,7 +322,14 @@ public final class MailDelivery implements AutoCloseable {
 		return Math.min(millis, p.maxWaitDuration().toMillis());
 	}
 
-	int currentRateLimit() {
+	/**
+	 * Returns the current rate limit for this delivery's destination, in messages per
+	 * {@linkplain DeliveryPolicy#limitRefreshPeriod() period}: the configured limit, or
+	 * less while the adaptive limiter is backing off because the server said we send too
+	 * fast.
+	 * @return the current limit
+	 */
+	public int currentRateLimit() {
 		return limiter().currentLimit();
 	}
 

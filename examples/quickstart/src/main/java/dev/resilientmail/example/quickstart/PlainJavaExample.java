@@ -30,7 +30,7 @@ final class PlainJavaExample {
 		DeliveryPolicy policy = DeliveryPolicy.builder()
 				.maxAttempts(4)                        // 1 attempt + 3 retries, for 4xx kinds only
 				.waitDuration(Duration.ofSeconds(2))   // then 4 s, 8 s ... capped by maxWaitDuration
-				.rateLimit(14, Duration.ofSeconds(1))  // per destination; halves when the server pushes back
+				.rateLimit(14, Duration.ofSeconds(1))  // per destination; lowered when the server pushes back
 				.build();
 		try (MailDelivery delivery = MailDelivery.builder(host, port).policy(policy).build()) {
 			DeliveryReport report = delivery.send(message);
