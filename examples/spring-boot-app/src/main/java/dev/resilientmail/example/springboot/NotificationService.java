@@ -1,0 +1,81 @@
+package dev.resilientmail.example.springboot;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.resilientmail.spring.MailPermanentFailureException;
+import dev.resilientmail.spring.MailPolicyRejectionException;
+import dev.resilientmail.spring.MailTransientFailureException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+
+import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.mail.javamail.MimeMessageHelper;
+import org.springframework.stereotype.Service;
+
+/**
+ * Sends notifications and acts on how each send ended: what is worth trying later goes to
+ * the outbox, policy problems raise an alert, dead addresses are suppressed.
+ */
+@Service
+public class NotificationService {
+
+	private final JavaMailSender mailSender;
+
+	private final Outbox outbox;
+
+	private final Alerts alerts;
+
+	private final Set<InternetAddress> suppressions = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * Creates the service.
+	 * @param mailSender the starter's sender
+	 * @param outbox where sends to try again later go
+	 * @param alerts where policy problems go
+	 */
+	public NotificationService(JavaMailSender mailSender, Outbox outbox, Alerts alerts) {
+		this.mailSender = mailSender;
+		this.outbox = outbox;
+		this.alerts = alerts;
+	}
+
+	/**
+	 * Sends a notification to the given addresses, skipping suppressed ones.
+	 * @param subject the subject
+	 * @param text the text
+	 * @param to the recipients
+	 * @throws MessagingException if the message cannot be built
+	 */
+	public void notify(String subject, String text, String... to) throws MessagingException {
+		MimeMessage message = this.mailSender.createMimeMessage();
+		MimeMessageHelper helper = new MimeMessageHelper(message);
+		helper.setFrom("notifications@example.com");
+		helper.setTo(to);
+		helper.setSubject(subject);
+		helper.setText(text);
+		// @formatter:off
+		// tag::catch[]
+		try {
+			mailSender.send(message);
+		} catch (MailTransientFailureException e) {   // 4xx after every retry: try later, only the undelivered recipients
+			outbox.retryLater(message, e.failure().undeliveredRecipients(), e.failure().retryAfter());
+		} catch (MailPolicyRejectionException e) {     // x.7.x-type: our reputation/auth/config problem
+			alerts.raise(e.failure().enhancedCode(), e.failure().reply());
+		} catch (MailPermanentFailureException e) {    // 5xx: the address or the message is bad
+			suppressions.addAll(e.failure().undeliveredRecipients());
+		}
+		// end::catch[]
+		// @formatter:on
+	}
+
+	/**
+	 * Returns the addresses that must not be mailed again.
+	 * @return the suppressed addresses
+	 */
+	public Set<InternetAddress> suppressions() {
+		return Set.copyOf(this.suppressions);
+	}
+
+}
