@@ -77,6 +77,12 @@ public final class MailDelivery implements AutoCloseable {
 
 	private final DeliveryListener listener;
 
+	/**
+	 * What the transports report: exchanges only. Outcomes are reported by the delivery,
+	 * once per message after any retries, not once per attempt or transaction.
+	 */
+	private final DeliveryListener exchangeListener;
+
 	private final Sleeper sleeper;
 
 	private final Map<String, AdaptiveRateLimiter> limiters = new ConcurrentHashMap<>();
@@ -91,6 +97,13 @@ public final class MailDelivery implements AutoCloseable {
 		this.protocol = builder.protocol;
 		this.policy = builder.policy;
 		this.listener = builder.listener;
+		DeliveryListener forward = builder.listener;
+		this.exchangeListener = new DeliveryListener() {
+			@Override
+			public void onExchange(dev.resilientmail.reply.SmtpExchange exchange) {
+				forward.onExchange(exchange);
+			}
+		};
 		this.sleeper = builder.sleeper;
 		Properties properties = new Properties();
 		if (builder.session != null) {
@@ -340,7 +353,7 @@ public final class MailDelivery implements AutoCloseable {
 
 	private CapturingSmtpTransport connect() throws MessagingException {
 		CapturingSmtpTransport transport = CapturingSmtpTransport.of(this.session, this.protocol);
-		transport.setDeliveryListener(this.listener);
+		transport.setDeliveryListener(this.exchangeListener);
 		transport.connect(this.host, this.port, this.username, this.password);
 		return transport;
 	}
@@ -406,7 +419,14 @@ public final class MailDelivery implements AutoCloseable {
 
 		Job(MimeMessage message) throws MessagingException {
 			Objects.requireNonNull(message, "message");
+			// saveChanges() always makes a new Message-ID: keep one the application set,
+			// as
+			// Spring's JavaMailSenderImpl does, and then the same one on every attempt
+			String messageId = message.getMessageID();
 			message.saveChanges();
+			if (messageId != null) {
+				message.setHeader("Message-ID", messageId);
+			}
 			Address[] all = message.getAllRecipients();
 			if (all == null || all.length == 0) {
 				throw new MessagingException("message has no recipients (To, Cc or Bcc); nothing was sent");
@@ -434,8 +454,10 @@ public final class MailDelivery implements AutoCloseable {
 					this.outcomes.put(outcome.recipient(), outcome);
 				}
 				if (this.outcomes.values().stream().allMatch(RecipientOutcome::isDelivered)) {
-					return new Step(new DeliveryReport(List.copyOf(this.outcomes.values()), report.finalReply(),
-							report.transcript(), this.attempts), null, null, 0);
+					DeliveryReport done = new DeliveryReport(List.copyOf(this.outcomes.values()), report.finalReply(),
+							report.transcript(), this.attempts);
+					notifyListener(() -> MailDelivery.this.listener.onDelivered(done));
+					return new Step(done, null, null, 0);
 				}
 				return new Step(null, finalFailure(this.lastFailure), null, 0);
 			}

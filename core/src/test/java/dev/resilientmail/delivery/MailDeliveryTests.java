@@ -257,6 +257,58 @@ class MailDeliveryTests {
 	}
 
 	@Test
+	void listenerHearsEachMessagesOutcomeOnceAfterItsRetries(FaultSmtpServer server) throws Exception {
+		server.when(Phase.RCPT).recipient("ann@example.com").attempt(1).reply("451 4.3.0 Temporary lookup failure");
+		server.when(Phase.RCPT).recipient("gone@example.com").reply("550 5.1.1 User unknown");
+		List<String> events = Collections.synchronizedList(new ArrayList<>());
+		this.delivery = MailDelivery.builder(server.host(), server.port())
+			.policy(policy().build())
+			.sleeper(this.waits::add)
+			.listener(new DeliveryListener() {
+				@Override
+				public void onAttempt(int attempt, int recipients) {
+					events.add("attempt " + attempt);
+				}
+
+				@Override
+				public void onRetry(dev.resilientmail.SmtpFailure failure, long waitMillis) {
+					events.add("retry " + failure.reason());
+				}
+
+				@Override
+				public void onDelivered(DeliveryReport report) {
+					events.add("delivered " + report.attempts());
+				}
+
+				@Override
+				public void onFailed(dev.resilientmail.SmtpFailure failure) {
+					events.add("failed " + failure.reason());
+				}
+			})
+			.build();
+
+		this.delivery.send(message("ann@example.com"));
+		assertThatExceptionOfType(PermanentFailure.class)
+			.isThrownBy(() -> this.delivery.send(message("gone@example.com")));
+
+		assertThat(events).containsExactly("attempt 1", "retry SYSTEM_ERROR", "attempt 2", "delivered 2", "attempt 1",
+				"failed MAILBOX_UNKNOWN");
+	}
+
+	@Test
+	void messageIdSetByTheApplicationIsKeptOnEveryAttempt(FaultSmtpServer server) throws Exception {
+		server.when(Phase.RCPT).attempt(1).reply("451 4.3.0 Temporary lookup failure");
+		this.delivery = delivery(server, policy());
+		MimeMessage message = message("ann@example.com");
+		message.setHeader("Message-ID", "<order-4711@shop.example>");
+
+		this.delivery.send(message);
+
+		assertThat(server.messages()).singleElement()
+			.satisfies((received) -> assertThat(received.header("Message-ID")).isEqualTo("<order-4711@shop.example>"));
+	}
+
+	@Test
 	void messageWithoutRecipientsIsRefusedBeforeConnecting(FaultSmtpServer server) throws Exception {
 		this.delivery = delivery(server, policy());
 		MimeMessage message = new MimeMessage(Session.getInstance(new Properties()));

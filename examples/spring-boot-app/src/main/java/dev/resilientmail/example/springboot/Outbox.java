@@ -11,8 +11,8 @@ import jakarta.mail.internet.MimeMessage;
 import org.springframework.stereotype.Component;
 
 /**
- * Sends to try again later. A real application would persist them and let a scheduler pick
- * them up; the example keeps them in memory.
+ * Sends to try again later. A real application would persist them and let a scheduler
+ * pick them up; the example keeps them in memory.
  */
 @Component
 public class Outbox {

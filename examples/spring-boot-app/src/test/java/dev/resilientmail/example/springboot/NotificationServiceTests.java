@@ -54,8 +54,10 @@ class NotificationServiceTests {
 
 	@Test
 	void deliveredAfterGreylisting() throws Exception {
-		server.when(Phase.RCPT).recipient("ann@example.net").attempt(1).reply(
-				"450 4.2.0 <ann@example.net>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.net.html");
+		server.when(Phase.RCPT)
+			.recipient("ann@example.net")
+			.attempt(1)
+			.reply("450 4.2.0 <ann@example.net>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.net.html");
 
 		this.notifications.notify("greylisted", "hello", "ann@example.net");
 
@@ -81,8 +83,8 @@ class NotificationServiceTests {
 
 		this.notifications.notify("blocked", "hello", "bob@example.net");
 
-		assertThat(this.alerts.raised()).anySatisfy((alert) -> assertThat(alert).startsWith("5.7.1 ")
-			.contains("zen.spamhaus.org"));
+		assertThat(this.alerts.raised())
+			.anySatisfy((alert) -> assertThat(alert).startsWith("5.7.1 ").contains("zen.spamhaus.org"));
 		assertThat(server.connectionCount()).isEqualTo(1);
 	}
 
@@ -97,7 +99,8 @@ class NotificationServiceTests {
 			assertThat(entry.retryAfter()).contains(Duration.ofHours(1));
 		});
 		assertThat(server.commands().stream().filter((c) -> c.contains("limited@example.net")).count())
-			.as("retried up to max-attempts").isEqualTo(4);
+			.as("retried up to max-attempts")
+			.isEqualTo(4);
 	}
 
 }

@@ -1,0 +1,77 @@
+package dev.resilientmail.spring;
+
+import java.io.Serial;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Thrown at startup when configuration values cannot be used; carries one problem per
+ * offending key so that the failure analysis can list them all at once.
+ */
+final class InvalidResilientMailConfigurationException extends IllegalStateException {
+
+	@Serial
+	private static final long serialVersionUID = 1L;
+
+	private static final List<ChronoUnit> UNITS = List.of(ChronoUnit.DAYS, ChronoUnit.HOURS, ChronoUnit.MINUTES,
+			ChronoUnit.SECONDS, ChronoUnit.MILLIS, ChronoUnit.NANOS);
+
+	private static final Map<ChronoUnit, String> SUFFIXES = Map.of(ChronoUnit.DAYS, "d", ChronoUnit.HOURS, "h",
+			ChronoUnit.MINUTES, "m", ChronoUnit.SECONDS, "s", ChronoUnit.MILLIS, "ms", ChronoUnit.NANOS, "ns");
+
+	private final transient List<Problem> problems;
+
+	InvalidResilientMailConfigurationException(List<Problem> problems) {
+		super(describe(problems));
+		this.problems = List.copyOf(problems);
+	}
+
+	List<Problem> problems() {
+		return this.problems;
+	}
+
+	private static String describe(List<Problem> problems) {
+		return "Invalid mail configuration:\n"
+				+ problems.stream().map((problem) -> "  - " + problem.describe()).collect(Collectors.joining("\n"));
+	}
+
+	/**
+	 * One unusable value.
+	 *
+	 * @param key the property key, like {@code resilient-mail.retry.max-attempts}
+	 * @param value the value as configured, may be null
+	 * @param allowed what the key accepts
+	 */
+	record Problem(String key, Object value, String allowed) {
+
+		String describe() {
+			return "'" + this.key + "' is " + ((this.value != null) ? "'" + format(this.value) + "'" : "not set") + ": "
+					+ this.allowed;
+		}
+
+		/**
+		 * Durations as they are written in configuration ({@code -30s}, not
+		 * {@code PT-30S}).
+		 */
+		private static String format(Object value) {
+			if (!(value instanceof Duration duration)) {
+				return String.valueOf(value);
+			}
+			if (duration.isZero()) {
+				return "0s";
+			}
+			for (ChronoUnit unit : UNITS) {
+				Duration one = unit.getDuration();
+				if (duration.toNanos() % one.toNanos() == 0 || unit == ChronoUnit.NANOS) {
+					return (duration.toNanos() / one.toNanos()) + SUFFIXES.get(unit);
+				}
+			}
+			return duration.toString();
+		}
+
+	}
+
+}

@@ -1,0 +1,50 @@
+package dev.resilientmail.spring;
+
+import java.io.Serial;
+import java.util.Map;
+
+import org.springframework.mail.MailSendException;
+
+import dev.resilientmail.TransientFailure;
+
+/**
+ * A send failed temporarily (a 4xx reply, or no reply before the message was accepted):
+ * sending the undelivered recipients again later can succeed. Thrown only when every
+ * failed message failed this way.
+ * <p>
+ * {@link #failure()} is the typed core failure (reply, enhanced code, classification,
+ * per-recipient outcomes, transcript); {@link #getFailedMessages()} maps each failed
+ * message to its own core exception.
+ *
+ * @since 0.1.0
+ */
+public class MailTransientFailureException extends MailSendException {
+
+	@Serial
+	private static final long serialVersionUID = 1L;
+
+	private final transient TransientFailure failure;
+
+	/**
+	 * Creates the exception.
+	 * @param message the detail message
+	 * @param failure the core failure that decided this exception's type
+	 * @param failedMessages each failed message (the {@code MimeMessage} or
+	 * {@code SimpleMailMessage} given to the sender) with its exception
+	 */
+	public MailTransientFailureException(String message, TransientFailure failure,
+			Map<Object, Exception> failedMessages) {
+		super(message, failure, failedMessages);
+		this.failure = failure;
+	}
+
+	/**
+	 * Returns the core failure: the reply, enhanced code, classification, recipient
+	 * outcomes and transcript of the message that decided this exception's type.
+	 * @return the core failure
+	 */
+	public TransientFailure failure() {
+		return this.failure;
+	}
+
+}

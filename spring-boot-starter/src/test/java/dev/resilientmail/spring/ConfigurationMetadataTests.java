@@ -1,0 +1,100 @@
+package dev.resilientmail.spring;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Reads the {@code spring-configuration-metadata.json} that Spring Boot's configuration
+ * processor generated for this module: every key of the issue's YAML must be there with a
+ * description (IDE completion and documentation depend on it).
+ */
+class ConfigurationMetadataTests {
+
+	/** The keys of the issue's application.yml, list entries written as {@code []}. */
+	private static final List<String> ISSUE_KEYS = List.of("resilient-mail.retry.max-attempts",
+			"resilient-mail.retry.wait-duration", "resilient-mail.retry.exponential-backoff-multiplier",
+			"resilient-mail.retry.max-wait-duration", "resilient-mail.retry.retry-on",
+			"resilient-mail.retry.retry-uncertain", "resilient-mail.rate-limiter.limit-for-period",
+			"resilient-mail.rate-limiter.limit-refresh-period", "resilient-mail.rate-limiter.timeout-duration",
+			"resilient-mail.rate-limiter.adaptive", "resilient-mail.pool.max-connections",
+			"resilient-mail.pool.max-messages-per-connection", "resilient-mail.pool.idle-timeout",
+			"resilient-mail.classification.rules[].enhanced-code", "resilient-mail.classification.rules[].text",
+			"resilient-mail.classification.rules[].kind", "resilient-mail.classification.rules[].reason",
+			"resilient-mail.classification.rules[].retry-after");
+
+	@Test
+	void everyIssueKeyHasADescription() throws IOException {
+		Map<String, JsonNode> properties = properties();
+		for (String key : ISSUE_KEYS) {
+			if (key.contains("[]")) {
+				// the processor does not descend into list elements: the list property
+				// documents each field of a rule
+				String list = key.substring(0, key.indexOf("[]"));
+				String field = key.substring(key.indexOf("[].") + 3);
+				assertThat(properties).as(list).containsKey(list);
+				assertThat(description(properties.get(list))).as("description of %s", list).contains("'" + field + "'");
+			}
+			else {
+				assertThat(properties).as(key).containsKey(key);
+				assertThat(description(properties.get(key))).as("description of %s", key).isNotBlank();
+			}
+		}
+	}
+
+	@Test
+	void everyResilientMailKeyHasADescription() throws IOException {
+		Map<String, JsonNode> properties = properties();
+		assertThat(properties).containsKey("resilient-mail.enabled");
+		properties.forEach((key,
+				property) -> assertThat(description(property)).as("description of %s", key).isNotBlank().endsWith("."));
+	}
+
+	@Test
+	void defaultsAreDocumented() throws IOException {
+		Map<String, JsonNode> properties = properties();
+		assertThat(properties.get("resilient-mail.retry.max-attempts").get("defaultValue").asInt()).isEqualTo(4);
+		assertThat(properties.get("resilient-mail.retry.wait-duration").get("defaultValue").asString()).isEqualTo("2s");
+		assertThat(properties.get("resilient-mail.rate-limiter.limit-for-period").get("defaultValue").asInt())
+			.isEqualTo(14);
+		assertThat(properties.get("resilient-mail.pool.idle-timeout").get("defaultValue").asString()).isEqualTo("30s");
+		assertThat(properties.get("resilient-mail.retry.retry-on").get("defaultValue").toString())
+			.isEqualTo("[\"TRANSIENT\",\"POLICY_TRANSIENT\"]");
+		assertThat(properties.get("resilient-mail.enabled").get("defaultValue").asBoolean()).isTrue();
+	}
+
+	private static String description(JsonNode property) {
+		JsonNode description = property.get("description");
+		return (description != null) ? description.asString() : "";
+	}
+
+	/** The resilient-mail properties of the generated metadata, by name. */
+	private static Map<String, JsonNode> properties() throws IOException {
+		Map<String, JsonNode> properties = new HashMap<>();
+		ObjectMapper mapper = new ObjectMapper();
+		for (URL url : Collections.list(ConfigurationMetadataTests.class.getClassLoader()
+			.getResources("META-INF/spring-configuration-metadata.json"))) {
+			try (InputStream in = url.openStream()) {
+				for (JsonNode property : mapper.readTree(in).get("properties")) {
+					String name = property.get("name").asString();
+					if (name.startsWith("resilient-mail.")) {
+						properties.put(name, property);
+					}
+				}
+			}
+		}
+		assertThat(properties).as("resilient-mail metadata on the class path").isNotEmpty();
+		return properties;
+	}
+
+}
