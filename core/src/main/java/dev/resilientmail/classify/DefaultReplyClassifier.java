@@ -23,8 +23,13 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 	private static final String[] LATER_HINTS = { "try again later", "try later", "retry later", "please retry",
 			"try again in", "retry in", "retry after", "try again after", "again later", "essayer plus tard" };
 
-	/** Texts that may say how long to wait. */
-	private static final String[] DELAY_HINTS = { " in ", " after ", " for ", " wait " };
+	/**
+	 * Texts that may say how long to wait: one of the words {@link RetryHints} reads,
+	 * then a number. Plain " in " or " for " are in most replies ("User unknown in
+	 * virtual mailbox table"), and reading the hint costs more than the rest of the
+	 * classification.
+	 */
+	private static final String[] DELAY_HINTS = delayHints("in", "after", "for", "wait", "within");
 
 	static final DefaultReplyClassifier INSTANCE = new DefaultReplyClassifier();
 
@@ -111,6 +116,16 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 				: new EnhancedStatusCode(codeClass, inferSubject, inferDetail);
 		return new Classification(FailureKind.of(transientFailure, policy), reason, enhanced, given == null, retry,
 				retryAfter);
+	}
+
+	private static String[] delayHints(String... words) {
+		String[] hints = new String[words.length * 10];
+		for (int w = 0; w < words.length; w++) {
+			for (int digit = 0; digit < 10; digit++) {
+				hints[w * 10 + digit] = " " + words[w] + " " + digit;
+			}
+		}
+		return hints;
 	}
 
 	private static boolean waitingCanHelp(FailureReason reason) {

@@ -120,6 +120,9 @@ final class DefaultRules {
 				.infer(7, 1)
 				.keywords(" relay", " relaying", "allowed rcpthosts", " unable to relay", " open relay"),
 			Rules.text("temporary system problem", SYSTEM_ERROR)
+				// Microsoft's reputation throttling says "Server busy" with a 4.7.5xx
+				// code
+				.policy(Policy.BY_CODE)
 				.infer(3, 0)
 				.keywords("temporary system problem", "temporary failure", "temporary lookup failure",
 						"temporary local problem", "temporary error", "local error", "internal error", "server error",

@@ -23,8 +23,26 @@ final class KeywordMatcher {
 
 	private static final int OTHER = 37;
 
-	private final int[][] next;
+	/** Symbol of each ASCII character; everything else is {@link #OTHER}. */
+	private static final byte[] SYMBOLS = new byte[128];
 
+	static {
+		for (char c = 0; c < SYMBOLS.length; c++) {
+			SYMBOLS[c] = (byte) symbolOf(c);
+		}
+	}
+
+	/**
+	 * The goto function, one row of {@link #ALPHABET} entries per state, flattened and
+	 * holding row offsets rather than state numbers, so that a step is one load: from the
+	 * row at {@code offset}, symbol {@code s} leads to the row at
+	 * {@code next[offset + s]}. A state that finds rules is written as the complement of
+	 * its offset ({@code ~offset}, negative), so that the many states that find none cost
+	 * no second load.
+	 */
+	private final int[] next;
+
+	/** The rules found on reaching each state, by state number; null where none. */
 	private final long[][] output;
 
 	private final int words;
@@ -85,8 +103,23 @@ final class KeywordMatcher {
 				}
 			}
 		}
-		this.next = delta;
-		this.output = out;
+		this.output = new long[delta.length][];
+		for (int state = 0; state < delta.length; state++) {
+			for (long word : out[state]) {
+				if (word != 0) {
+					this.output[state] = out[state];
+					break;
+				}
+			}
+		}
+		this.next = new int[delta.length * ALPHABET];
+		for (int state = 0; state < delta.length; state++) {
+			for (int symbol = 0; symbol < ALPHABET; symbol++) {
+				int target = delta[state][symbol];
+				int offset = target * ALPHABET;
+				this.next[state * ALPHABET + symbol] = (this.output[target] != null) ? ~offset : offset;
+			}
+		}
 	}
 
 	private static int[] newState() {
@@ -100,17 +133,17 @@ final class KeywordMatcher {
 	 */
 	long[] scan(List<String> lines) {
 		long[] found = new long[this.words];
-		int state = this.next[0][SPACE];
+		int offset = step(0, SPACE, found);
 		boolean lastWasSpace = true;
 		for (int l = 0; l < lines.size(); l++) {
 			String line = lines.get(l);
-			boolean coded = line.length() >= 3 && isDigit(line.charAt(0)) && isDigit(line.charAt(1))
-					&& isDigit(line.charAt(2))
-					&& (line.length() == 3 || line.charAt(3) == ' ' || line.charAt(3) == '-');
-			int start = coded ? Math.min(4, line.length()) : 0;
-			for (int i = start; i < line.length(); i++) {
-				int symbol = symbolOf(line.charAt(i));
-				if (symbol == SPACE || symbol == OTHER) {
+			int length = line.length();
+			boolean coded = length >= 3 && isDigit(line.charAt(0)) && isDigit(line.charAt(1)) && isDigit(line.charAt(2))
+					&& (length == 3 || line.charAt(3) == ' ' || line.charAt(3) == '-');
+			for (int i = coded ? Math.min(4, length) : 0; i < length; i++) {
+				char c = line.charAt(i);
+				int symbol = (c < 128) ? SYMBOLS[c] : OTHER;
+				if (symbol >= SPACE) {
 					if (lastWasSpace) {
 						continue;
 					}
@@ -120,22 +153,31 @@ final class KeywordMatcher {
 				else {
 					lastWasSpace = false;
 				}
-				state = this.next[state][symbol];
-				long[] out = this.output[state];
-				for (int w = 0; w < out.length; w++) {
-					found[w] |= out[w];
-				}
+				offset = step(offset, symbol, found);
 			}
 			if (!lastWasSpace) {
-				state = this.next[state][SPACE];
+				offset = step(offset, SPACE, found);
 				lastWasSpace = true;
-				long[] out = this.output[state];
-				for (int w = 0; w < out.length; w++) {
-					found[w] |= out[w];
-				}
 			}
 		}
 		return found;
+	}
+
+	/** One step of the automaton: the next row offset, noting the rules found there. */
+	private int step(int offset, int symbol, long[] found) {
+		int target = this.next[offset + symbol];
+		if (target >= 0) {
+			return target;
+		}
+		int reached = ~target;
+		or(found, this.output[reached / ALPHABET]);
+		return reached;
+	}
+
+	private static void or(long[] found, long[] out) {
+		for (int w = 0; w < out.length; w++) {
+			found[w] |= out[w];
+		}
 	}
 
 	private static boolean isDigit(char c) {

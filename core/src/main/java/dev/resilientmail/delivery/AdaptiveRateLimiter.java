@@ -5,6 +5,7 @@ import java.util.function.LongSupplier;
 
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 
 /**
  * A Resilience4j rate limiter per destination whose limit drops to 70% when the server
@@ -37,22 +38,34 @@ final class AdaptiveRateLimiter {
 	private boolean decreased;
 
 	AdaptiveRateLimiter(String destination, DeliveryPolicy policy) {
-		this(destination, policy, System::nanoTime);
+		this(destination, policy, System::nanoTime, null);
 	}
 
 	AdaptiveRateLimiter(String destination, DeliveryPolicy policy, LongSupplier nanoTime) {
+		this(destination, policy, nanoTime, null);
+	}
+
+	AdaptiveRateLimiter(String destination, DeliveryPolicy policy, LongSupplier nanoTime,
+			RateLimiterRegistry registry) {
 		this.nanoTime = nanoTime;
 		this.periodNanos = policy.limitRefreshPeriod().toNanos();
 		this.configuredLimit = policy.limitForPeriod();
 		this.step = Math.max(1, this.configuredLimit / 10);
 		this.currentLimit = this.configuredLimit;
 		this.adaptive = policy.adaptiveRateLimit();
-		this.limiter = RateLimiter.of("resilient-mail:" + destination,
-				RateLimiterConfig.custom()
-					.limitForPeriod(policy.limitForPeriod())
-					.limitRefreshPeriod(policy.limitRefreshPeriod())
-					.timeoutDuration(policy.rateLimitTimeout())
-					.build());
+		RateLimiterConfig config = RateLimiterConfig.custom()
+			.limitForPeriod(policy.limitForPeriod())
+			.limitRefreshPeriod(policy.limitRefreshPeriod())
+			.timeoutDuration(policy.rateLimitTimeout())
+			.build();
+		String name = "resilient-mail:" + destination;
+		if (registry != null) {
+			registry.remove(name);
+			this.limiter = registry.rateLimiter(name, config);
+		}
+		else {
+			this.limiter = RateLimiter.of(name, config);
+		}
 	}
 
 	/** Waits for a permit up to the configured timeout; false if none came. */

@@ -24,6 +24,8 @@ import jakarta.mail.internet.MimeMessage;
 
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,10 +95,13 @@ public final class MailDelivery implements AutoCloseable {
 
 	private final TransportPool pool;
 
+	private final RateLimiterRegistry rateLimiterRegistry;
+
 	private MailDelivery(Builder builder) {
 		this.protocol = builder.protocol;
 		this.policy = builder.policy;
 		this.listener = builder.listener;
+		this.rateLimiterRegistry = builder.rateLimiterRegistry;
 		DeliveryListener forward = builder.listener;
 		this.exchangeListener = new DeliveryListener() {
 			@Override
@@ -132,15 +137,24 @@ public final class MailDelivery implements AutoCloseable {
 		this.session = Session.getInstance(properties);
 		this.pool = new TransportPool(this::connect, this.policy.maxConnections(),
 				this.policy.maxMessagesPerConnection(), this.policy.idleTimeout().toMillis());
-		this.retry = Retry.of("resilient-mail",
-				RetryConfig.<DeliveryReport>custom()
-					.maxAttempts(this.policy.maxAttempts())
-					.retryOnException((error) -> error instanceof SmtpFailure failure && retryableFailure(failure))
-					.intervalBiFunction(
-							(attempt, result) -> (result.isLeft() && result.getLeft() instanceof SmtpFailure failure)
-									? waitMillis(failure, attempt) : this.policy.waitDuration().toMillis())
-					.failAfterMaxAttempts(false)
-					.build());
+		RetryConfig retryConfig = RetryConfig.<DeliveryReport>custom()
+			.maxAttempts(this.policy.maxAttempts())
+			.retryOnException((error) -> error instanceof SmtpFailure failure && retryableFailure(failure))
+			.intervalBiFunction(
+					(attempt, result) -> (result.isLeft() && result.getLeft() instanceof SmtpFailure failure)
+							? waitMillis(failure, attempt) : this.policy.waitDuration().toMillis())
+			.failAfterMaxAttempts(false)
+			.build();
+		String retryName = "resilient-mail:" + this.host + ":" + this.port;
+		if (builder.retryRegistry != null) {
+			// the newest delivery's instance is the one to watch: its predicates use its
+			// policy
+			builder.retryRegistry.remove(retryName);
+			this.retry = builder.retryRegistry.retry(retryName, retryConfig);
+		}
+		else {
+			this.retry = Retry.of(retryName, retryConfig);
+		}
 		this.retry.getEventPublisher()
 			.onRetry((event) -> log.info("retry {} in {} after: {}", event.getNumberOfRetryAttempts(),
 					event.getWaitInterval(),
@@ -348,7 +362,8 @@ public final class MailDelivery implements AutoCloseable {
 
 	private AdaptiveRateLimiter limiter() {
 		String destination = this.host + ":" + this.port;
-		return this.limiters.computeIfAbsent(destination, (key) -> new AdaptiveRateLimiter(key, this.policy));
+		return this.limiters.computeIfAbsent(destination,
+				(key) -> new AdaptiveRateLimiter(key, this.policy, System::nanoTime, this.rateLimiterRegistry));
 	}
 
 	private CapturingSmtpTransport connect() throws MessagingException {
@@ -640,6 +655,10 @@ public final class MailDelivery implements AutoCloseable {
 
 		private int asyncThreads = 2;
 
+		private RetryRegistry retryRegistry;
+
+		private RateLimiterRegistry rateLimiterRegistry;
+
 		private Builder() {
 		}
 
@@ -695,6 +714,24 @@ public final class MailDelivery implements AutoCloseable {
 				throw new IllegalArgumentException("asyncThreads must be at least 1, got " + threads);
 			}
 			this.asyncThreads = threads;
+			return this;
+		}
+
+		/**
+		 * The hook for Resilience4j users: the delivery creates its {@code Retry} (named
+		 * {@code resilient-mail:HOST:PORT}) and its per-destination {@code RateLimiter}s
+		 * (named {@code resilient-mail:HOST:PORT}) in these registries, so that
+		 * resilience4j-micrometer, events consumers or other tooling bound to them see
+		 * them. Their configuration comes from the {@link DeliveryPolicy}; an instance of
+		 * the same name already in a registry (from an earlier delivery to the same
+		 * destination) is replaced.
+		 * @param retries the retry registry
+		 * @param rateLimiters the rate limiter registry
+		 * @return this builder
+		 */
+		public Builder resilience4jRegistries(RetryRegistry retries, RateLimiterRegistry rateLimiters) {
+			this.retryRegistry = Objects.requireNonNull(retries, "retries");
+			this.rateLimiterRegistry = Objects.requireNonNull(rateLimiters, "rateLimiters");
 			return this;
 		}
 

@@ -40,9 +40,14 @@ final class ReplyParser {
 		return new SmtpReply(code, Optional.ofNullable(findEnhancedCode(lines, code)), lines);
 	}
 
-	/** Splits on LF, dropping CR, trailing whitespace and trailing empty lines. */
+	/**
+	 * Splits on LF, dropping CR, trailing whitespace, and empty lines before the first
+	 * and after the last line of text. Counts lines as it goes, so that blank lines
+	 * around the reply never push real lines out of the limit.
+	 */
 	private static List<String> splitLines(String reply) {
 		List<String> lines = new ArrayList<>(2);
+		int withText = 0;
 		int start = 0;
 		int length = reply.length();
 		while (start <= length) {
@@ -50,21 +55,22 @@ final class ReplyParser {
 			if (end < 0) {
 				end = length;
 			}
-			lines.add(cleanLine(reply, start, end));
-			if (lines.size() > SmtpReply.MAX_LINES + 1) {
-				break;
+			String line = cleanLine(reply, start, end);
+			if (!line.isEmpty()) {
+				if (lines.size() >= SmtpReply.MAX_LINES) {
+					throw new IllegalArgumentException("SMTP reply has more than " + SmtpReply.MAX_LINES
+							+ " lines; at most " + SmtpReply.MAX_LINES + " are accepted");
+				}
+				lines.add(line);
+				withText = lines.size();
+			}
+			else if (!lines.isEmpty()) {
+				lines.add(line);
 			}
 			start = end + 1;
 		}
-		while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+		while (lines.size() > withText) {
 			lines.remove(lines.size() - 1);
-		}
-		while (!lines.isEmpty() && lines.get(0).isEmpty()) {
-			lines.remove(0);
-		}
-		if (lines.size() > SmtpReply.MAX_LINES) {
-			throw new IllegalArgumentException("SMTP reply has more than " + SmtpReply.MAX_LINES + " lines; at most "
-					+ SmtpReply.MAX_LINES + " are accepted");
 		}
 		return lines;
 	}
@@ -205,7 +211,9 @@ final class ReplyParser {
 		if (end - start < 5 || end > text.length()) {
 			return null;
 		}
-		if (end < text.length() && (isDigit(text.charAt(end)) || text.charAt(end) == '.')) {
+		if (end < text.length() && (isDigit(text.charAt(end))
+				|| (text.charAt(end) == '.' && end + 1 < text.length() && isDigit(text.charAt(end + 1))))) {
+			// more of a number follows: an IP address or a version, like 4.16.55.1
 			return null;
 		}
 		char codeClass = text.charAt(start);

@@ -309,6 +309,27 @@ class MailDeliveryTests {
 	}
 
 	@Test
+	void retryAndRateLimiterAreCreatedInTheGivenResilience4jRegistries(FaultSmtpServer server) throws Exception {
+		server.when(Phase.RCPT).attempt(1).reply("451 4.3.0 Temporary lookup failure");
+		io.github.resilience4j.retry.RetryRegistry retries = io.github.resilience4j.retry.RetryRegistry.ofDefaults();
+		io.github.resilience4j.ratelimiter.RateLimiterRegistry limiters = io.github.resilience4j.ratelimiter.RateLimiterRegistry
+			.ofDefaults();
+		this.delivery = MailDelivery.builder(server.host(), server.port())
+			.policy(policy().build())
+			.sleeper(this.waits::add)
+			.resilience4jRegistries(retries, limiters)
+			.build();
+
+		this.delivery.send(message("ann@example.com"));
+
+		String name = "resilient-mail:" + server.host() + ":" + server.port();
+		assertThat(retries.find(name)).isPresent();
+		assertThat(retries.retry(name).getRetryConfig().getMaxAttempts()).isEqualTo(3);
+		assertThat(limiters.find(name)).hasValueSatisfying(
+				(limiter) -> assertThat(limiter.getRateLimiterConfig().getLimitForPeriod()).isEqualTo(100_000));
+	}
+
+	@Test
 	void messageWithoutRecipientsIsRefusedBeforeConnecting(FaultSmtpServer server) throws Exception {
 		this.delivery = delivery(server, policy());
 		MimeMessage message = new MimeMessage(Session.getInstance(new Properties()));

@@ -1,0 +1,285 @@
+package dev.resilientmail.classify;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.resilientmail.reply.EnhancedStatusCode;
+import dev.resilientmail.reply.SmtpCommand;
+import dev.resilientmail.reply.SmtpReply;
+
+import static dev.resilientmail.classify.FailureKind.PERMANENT;
+import static dev.resilientmail.classify.FailureKind.POLICY_PERMANENT;
+import static dev.resilientmail.classify.FailureKind.POLICY_TRANSIENT;
+import static dev.resilientmail.classify.FailureKind.SUCCESS;
+import static dev.resilientmail.classify.FailureKind.TRANSIENT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+
+class DefaultReplyClassifierTests {
+
+	private final ReplyClassifier classifier = ReplyClassifier.defaults();
+
+	/**
+	 * Reply, phase, then the expected kind, reason, retry advice and enhanced code
+	 * (marked {@code ~} when it must be inferred).
+	 */
+	static Stream<Arguments> notableReplies() {
+		return Stream.of(
+				// greylisting: transient whatever the enhanced code says
+				row("450 4.2.0 <bob@example.com>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.com.html",
+						"RCPT", TRANSIENT, FailureReason.GREYLISTED, true, "4.2.0"),
+				row("451 Greylisting in action, please come back later", "RCPT", TRANSIENT, FailureReason.GREYLISTED,
+						true, "~4.7.1"),
+				row("451 4.7.1 Please try again later: graylisted", "RCPT", TRANSIENT, FailureReason.GREYLISTED, true,
+						"4.7.1"),
+				// rate limits: policy only when the provider ties them to reputation
+				row("421 4.7.28 [192.0.2.1] Our system has detected an unusual rate of unsolicited mail originating from your IP address.",
+						"MAIL", POLICY_TRANSIENT, FailureReason.RATE_LIMITED, true, "4.7.28"),
+				row("450 4.7.0 Too many messages per hour from your account, slow down", "MAIL", TRANSIENT,
+						FailureReason.RATE_LIMITED, true, "4.7.0"),
+				row("451 4.7.650 The mail server [192.0.2.25] has been temporarily rate limited due to IP reputation.",
+						"MAIL", POLICY_TRANSIENT, FailureReason.SENDER_BLOCKED, true, "4.7.650"),
+				row("451 4.7.500 Server busy. Please try again later from [192.0.2.1]. (AS77714)", "RCPT",
+						POLICY_TRANSIENT, FailureReason.SYSTEM_ERROR, true, "4.7.500"),
+				row("421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints",
+						"MAIL", POLICY_TRANSIENT, FailureReason.RATE_LIMITED, true, "4.7.0"),
+				// a 5xx quota that resets: permanent for this attempt, still worth a
+				// later retry
+				row("550 5.4.5 Daily user sending limit exceeded.", "MAIL", PERMANENT, FailureReason.RATE_LIMITED, true,
+						"5.4.5"),
+				row("554 5.2.121 Recipient's hourly message receipt limit exceeded", "RCPT", PERMANENT,
+						FailureReason.RATE_LIMITED, true, "5.2.121"),
+				row("421 4.7.0 Too many concurrent SMTP connections from this IP", "CONNECT", TRANSIENT,
+						FailureReason.CONNECTION_LIMIT, true, "4.7.0"),
+				// block lists, with and without a 5.7 code
+				row("554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/192.0.2.1",
+						"RCPT", POLICY_PERMANENT, FailureReason.SENDER_BLOCKED, false, "5.7.1"),
+				row("550 Mail from 192.0.2.1 refused, see https://www.spamcop.net/bl.shtml?192.0.2.1", "MAIL",
+						POLICY_PERMANENT, FailureReason.SENDER_BLOCKED, false, "~5.7.1"),
+				row("554 mx.example.com ESMTP not accepting messages", "CONNECT", POLICY_PERMANENT,
+						FailureReason.SENDER_BLOCKED, false, "~5.7.1"),
+				row("550 5.7.25 The IP address sending this message does not have a PTR record setup", "MAIL",
+						POLICY_PERMANENT, FailureReason.SENDER_BLOCKED, false, "5.7.25"),
+				row("550 5.7.26 Unauthenticated email from example.com is not accepted due to domain's DMARC policy",
+						"END_OF_DATA", POLICY_PERMANENT, FailureReason.SENDER_AUTHENTICATION, false, "5.7.26"),
+				row("550 SPF check failed for example.com", "MAIL", POLICY_PERMANENT,
+						FailureReason.SENDER_AUTHENTICATION, false, "~5.7.23"),
+				row("554 5.7.1 <carol@example.net>: Relay access denied", "RCPT", POLICY_PERMANENT,
+						FailureReason.RELAY_DENIED, false, "5.7.1"),
+				row("530 5.7.0 Must issue a STARTTLS command first", "MAIL", POLICY_PERMANENT,
+						FailureReason.AUTHENTICATION_REQUIRED, false, "5.7.0"),
+				// "try again later": retry even on a 5xx whose reason allows it, never on
+				// an unknown mailbox
+				row("554 5.3.0 Unable to process the message now, try again later", "END_OF_DATA", PERMANENT,
+						FailureReason.SYSTEM_ERROR, true, "5.3.0"),
+				row("550 5.1.1 User unknown; do not try again later", "RCPT", PERMANENT, FailureReason.MAILBOX_UNKNOWN,
+						false, "5.1.1"),
+				// meaning beats the X.7 subject
+				row("550 5.7.1 No such user", "RCPT", PERMANENT, FailureReason.MAILBOX_UNKNOWN, false, "5.7.1"),
+				row("454 4.7.0 Cannot authenticate due to a temporary system problem", "AUTH", TRANSIENT,
+						FailureReason.SYSTEM_ERROR, true, "4.7.0"),
+				// the basic code decides transient or permanent
+				row("421 5.7.32 Your message was rejected", "END_OF_DATA", POLICY_TRANSIENT,
+						FailureReason.SENDER_BLOCKED, true, "5.7.32"),
+				row("550 4.2.2 Mailbox full", "RCPT", PERMANENT, FailureReason.MAILBOX_FULL, false, "4.2.2"),
+				// the 552-at-RCPT rule (RFC 5321 4.5.3.1.10)
+				row("552 5.5.3 Too many recipients", "RCPT", TRANSIENT, FailureReason.TOO_MANY_RECIPIENTS, true,
+						"5.5.3"),
+				row("552 Too many recipients for this message", "RCPT", TRANSIENT, FailureReason.TOO_MANY_RECIPIENTS,
+						true, "~5.5.3"),
+				row("552 5.5.3 Too many recipients", "END_OF_DATA", PERMANENT, FailureReason.TOO_MANY_RECIPIENTS, false,
+						"5.5.3"),
+				row("552 5.2.2 Mailbox full", "RCPT", PERMANENT, FailureReason.MAILBOX_FULL, false, "5.2.2"),
+				row("452 4.5.3 Too many recipients", "RCPT", TRANSIENT, FailureReason.TOO_MANY_RECIPIENTS, true,
+						"4.5.3"),
+				// the phase gives a bare code its meaning
+				row("550 Requested action not taken: mailbox unavailable", "RCPT", PERMANENT,
+						FailureReason.MAILBOX_UNKNOWN, false, "~5.1.1"),
+				row("552 Message exceeds fixed maximum message size", "END_OF_DATA", PERMANENT,
+						FailureReason.MESSAGE_TOO_LARGE, false, "~5.3.4"),
+				row("500 5.5.2 Syntax error, command unrecognized", "ANY", PERMANENT, FailureReason.PROTOCOL_ERROR,
+						false, "5.5.2"),
+				// codes nobody registered follow their first digit
+				row("499 something odd", "ANY", TRANSIENT, FailureReason.UNKNOWN, true, "~4.0.0"),
+				row("599 something odd", "ANY", PERMANENT, FailureReason.UNKNOWN, false, "~5.0.0"),
+				// successes
+				row("250 2.1.5 Ok", "RCPT", SUCCESS, null, false, "2.1.5"),
+				row("354 End data with <CR><LF>.<CR><LF>", "DATA", SUCCESS, null, false, "~2.0.0"));
+	}
+
+	private static Arguments row(String reply, String phase, FailureKind kind, FailureReason reason, boolean retry,
+			String enhanced) {
+		return Arguments.of(reply, SmtpCommand.parse(phase), kind, reason, retry, enhanced);
+	}
+
+	@ParameterizedTest(name = "{1} {0}")
+	@MethodSource("notableReplies")
+	void notableReplyIsClassifiedByTheGuide(String text, SmtpCommand phase, FailureKind kind, FailureReason reason,
+			boolean retry, String enhanced) {
+		Classification classification = this.classifier.classify(SmtpReply.parse(text), phase);
+		assertThat(classification.kind()).as("kind").isEqualTo(kind);
+		assertThat(classification.reason()).as("reason").isEqualTo(reason);
+		assertThat(classification.retry()).as("retry").isEqualTo(retry);
+		assertThat(classification.enhancedCodeInferred()).as("inferred").isEqualTo(enhanced.startsWith("~"));
+		assertThat(classification.enhancedCode()).as("enhanced code").hasToString(enhanced.replace("~", ""));
+	}
+
+	@Test
+	void greylistingWordsOnAPermanentReplyDoNotMakeItTransient() {
+		Classification classification = classify("550 5.7.1 Greylisted sender is banned", SmtpCommand.RCPT);
+		assertThat(classification.kind().isRetryable()).isFalse();
+		assertThat(classification.reason()).isNotEqualTo(FailureReason.GREYLISTED);
+	}
+
+	@Test
+	void waitTheServerAsksForIsExposed() {
+		assertThat(classify("451 4.7.1 Greylisted for 300 seconds", SmtpCommand.RCPT).retryAfter())
+			.contains(Duration.ofMinutes(5));
+		assertThat(classify("421 4.7.0 Too many connections, try again in 2 minutes", SmtpCommand.CONNECT).retryAfter())
+			.contains(Duration.ofMinutes(2));
+		assertThat(classify("450 4.2.1 Rate limited, retry after 1 hour", SmtpCommand.RCPT).retryAfter())
+			.contains(Duration.ofHours(1));
+		assertThat(classify("451 4.7.1 try again in 100000 hours", SmtpCommand.RCPT).retryAfter())
+			.as("hints longer than a day are cut to a day")
+			.contains(Duration.ofDays(1));
+		assertThat(classify("421 4.7.0 Please try again within 15 minutes", SmtpCommand.MAIL).retryAfter())
+			.contains(Duration.ofMinutes(15));
+		assertThat(classify("451 4.3.0 Temporary failure in the local system", SmtpCommand.RCPT).retryAfter())
+			.isEmpty();
+		assertThat(classify("451 4.7.1 Greylisted for 5 min, not for 5 days", SmtpCommand.RCPT).retryAfter())
+			.as("the first hint counts")
+			.contains(Duration.ofMinutes(5));
+		assertThat(classify("450 4.2.1 Limit for 1 account reached, try again in 10 minutes", SmtpCommand.RCPT)
+			.retryAfter()).as("a number without a unit is no hint; the next is taken").contains(Duration.ofMinutes(10));
+		assertThat(classify("550 5.1.1 User unknown in virtual mailbox table", SmtpCommand.RCPT).retryAfter())
+			.isEmpty();
+	}
+
+	@Test
+	void phaseIsAnyWhenNotGivenAndNullReplyIsRejected() {
+		SmtpReply reply = SmtpReply.parse("550 Requested action not taken: mailbox unavailable");
+		assertThat(this.classifier.classify(reply, null)).isEqualTo(this.classifier.classify(reply, SmtpCommand.ANY));
+		assertThatIllegalArgumentException().isThrownBy(() -> this.classifier.classify(null, SmtpCommand.RCPT))
+			.withMessageContaining("null");
+	}
+
+	@Test
+	void connectionFailureIsTransientWithAnInferredCode() {
+		assertThat(Classification.connectionFailed(true).enhancedCode()).isEqualTo(new EnhancedStatusCode(4, 4, 1));
+		assertThat(Classification.connectionFailed(false).enhancedCode()).isEqualTo(new EnhancedStatusCode(4, 4, 2));
+		assertThat(Classification.connectionFailed(true).kind()).isEqualTo(TRANSIENT);
+		assertThat(Classification.connectionFailed(true).reason()).isEqualTo(FailureReason.CONNECTION_FAILED);
+	}
+
+	@Test
+	void userRuleRunsBeforeTheDefaultsAndKeepsTheEnhancedCode() {
+		ReplyClassifier withRule = this.classifier.withRules(List.of(ClassificationRule.builder()
+			.code(550)
+			.text("(?i)quota")
+			.kind(TRANSIENT)
+			.reason(FailureReason.MAILBOX_FULL)
+			.retryAfter(Duration.ofMinutes(30))
+			.build()));
+		SmtpReply reply = SmtpReply.parse("550 5.7.1 Mailbox quota reached, blocked");
+		assertThat(this.classifier.classify(reply, SmtpCommand.RCPT).kind()).isEqualTo(PERMANENT);
+		Classification classification = withRule.classify(reply, SmtpCommand.RCPT);
+		assertThat(classification.kind()).isEqualTo(TRANSIENT);
+		assertThat(classification.reason()).isEqualTo(FailureReason.MAILBOX_FULL);
+		assertThat(classification.retry()).isTrue();
+		assertThat(classification.retryAfter()).contains(Duration.ofMinutes(30));
+		assertThat(classification.enhancedCode()).isEqualTo(new EnhancedStatusCode(5, 7, 1));
+		assertThat(classification.enhancedCodeInferred()).isFalse();
+	}
+
+	@Test
+	void ruleCanTurnATransientReplyIntoAPermanentOneAndTheFirstMatchWins() {
+		ReplyClassifier withRules = this.classifier
+			.withRules(List.of(ClassificationRule.builder().enhancedCode("4.7.*").kind(POLICY_PERMANENT).build(),
+					ClassificationRule.builder().code(451).kind(TRANSIENT).reason(FailureReason.UNKNOWN).build()));
+		Classification classification = withRules.classify(SmtpReply.parse("451 4.7.1 Greylisted"), SmtpCommand.RCPT);
+		assertThat(classification.kind()).isEqualTo(POLICY_PERMANENT);
+		assertThat(classification.retry()).as("retry follows the kind the rule set").isFalse();
+		assertThat(classification.reason()).as("reason not set by the rule stays").isEqualTo(FailureReason.GREYLISTED);
+		Classification other = withRules.classify(SmtpReply.parse("451 4.3.0 Local error"), SmtpCommand.RCPT);
+		assertThat(other.reason()).isEqualTo(FailureReason.UNKNOWN);
+	}
+
+	@Test
+	void ruleMatchesOnlyItsCommandAndAnInferredCodeWhenNoneWasGiven() {
+		ReplyClassifier withRule = this.classifier.withRules(List
+			.of(ClassificationRule.builder().command(SmtpCommand.RCPT).enhancedCode("*.1.1").retry(true).build()));
+		SmtpReply reply = SmtpReply.parse("550 User unknown");
+		assertThat(withRule.classify(reply, SmtpCommand.RCPT).retry()).isTrue();
+		assertThat(withRule.classify(reply, SmtpCommand.MAIL).retry()).isFalse();
+	}
+
+	@Test
+	void ruleNeverTurnsASuccessIntoAFailure() {
+		ReplyClassifier withRule = this.classifier
+			.withRules(List.of(ClassificationRule.builder().command(SmtpCommand.ANY).kind(PERMANENT).build()));
+		assertThat(withRule.classify(SmtpReply.parse("250 2.1.5 Ok"), SmtpCommand.RCPT).kind()).isEqualTo(SUCCESS);
+		assertThat(withRule.classify(SmtpReply.parse("550 5.1.1 User unknown"), SmtpCommand.RCPT).kind())
+			.isEqualTo(PERMANENT);
+	}
+
+	@Test
+	void badRuleInputIsRejectedNamingWhatIsAllowed() {
+		assertThatIllegalArgumentException().isThrownBy(() -> ClassificationRule.builder().code(250))
+			.withMessageContaining("400 to 599");
+		assertThatIllegalArgumentException().isThrownBy(() -> ClassificationRule.builder().code(600))
+			.withMessageContaining("400 to 599");
+		for (String pattern : Arrays.asList("5.7", "5.7.1.1", "5.a.1", "5.7.1000", "", null)) {
+			assertThatIllegalArgumentException().as(pattern)
+				.isThrownBy(() -> ClassificationRule.builder().enhancedCode(pattern))
+				.withMessageContaining("three dot-separated parts");
+		}
+		assertThatIllegalArgumentException().isThrownBy(() -> ClassificationRule.builder().enhancedCode("2.*.*"))
+			.withMessageContaining("the class of a failure is 4 or 5");
+		assertThatIllegalArgumentException().isThrownBy(() -> ClassificationRule.builder().text("(unclosed"))
+			.withMessageContaining("not a valid regular expression");
+		assertThatIllegalArgumentException().isThrownBy(() -> ClassificationRule.builder().text(""))
+			.withMessageContaining("must not be empty");
+		assertThatIllegalArgumentException().isThrownBy(() -> ClassificationRule.builder().kind(SUCCESS))
+			.withMessageContaining("cannot turn a failure into SUCCESS");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ClassificationRule.builder().retryAfter(Duration.ofSeconds(-1)))
+			.withMessageContaining("must not be negative");
+		assertThatIllegalStateException().isThrownBy(() -> ClassificationRule.builder().kind(PERMANENT).build())
+			.withMessageContaining("at least one condition");
+		assertThatIllegalStateException().isThrownBy(() -> ClassificationRule.builder().code(550).build())
+			.withMessageContaining("at least one effect");
+		assertThatNullPointerException().isThrownBy(() -> this.classifier.withRules(null));
+		assertThatNullPointerException().isThrownBy(() -> this.classifier.withRules(
+				Arrays.asList(ClassificationRule.builder().code(550).retry(true).build(), (ClassificationRule) null)));
+	}
+
+	@Test
+	void ruleDescribesItsConditionsAndEffects() {
+		ClassificationRule rule = ClassificationRule.builder()
+			.code(550)
+			.enhancedCode("5.7.*")
+			.command(SmtpCommand.RCPT)
+			.text("(?i)quota")
+			.kind(TRANSIENT)
+			.reason(FailureReason.MAILBOX_FULL)
+			.retry(true)
+			.retryAfter(Duration.ofMinutes(5))
+			.build();
+		assertThat(rule).hasToString("when code=550 enhanced-code=5.7.* command=RCPT text=/(?i)quota/ then"
+				+ " kind=TRANSIENT reason=MAILBOX_FULL retry=true retry-after=PT5M");
+	}
+
+	private Classification classify(String reply, SmtpCommand phase) {
+		return this.classifier.classify(SmtpReply.parse(reply), phase);
+	}
+
+}
