@@ -43,12 +43,20 @@ final class ResilientJavaMailSender extends JavaMailSenderImpl implements Initia
 
 	private final List<SendObserver> observers;
 
+	private final List<MailDeliveryCustomizer> customizers;
+
 	private volatile MailDelivery delivery;
 
 	ResilientJavaMailSender(DeliveryPolicy policy, DeliveryListener listener, List<SendObserver> observers) {
+		this(policy, listener, observers, List.of());
+	}
+
+	ResilientJavaMailSender(DeliveryPolicy policy, DeliveryListener listener, List<SendObserver> observers,
+			List<MailDeliveryCustomizer> customizers) {
 		this.policy = policy;
 		this.listener = listener;
 		this.observers = List.copyOf(observers);
+		this.customizers = List.copyOf(customizers);
 	}
 
 	/**
@@ -138,6 +146,7 @@ final class ResilientJavaMailSender extends JavaMailSenderImpl implements Initia
 		if (credentials) {
 			builder.credentials(getUsername(), getPassword());
 		}
+		this.customizers.forEach((customizer) -> customizer.customize(builder));
 		return builder.build();
 	}
 

@@ -58,9 +58,11 @@ public final class ResilientMailAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(MailSender.class)
 	ResilientJavaMailSender mailSender(MailProperties mailProperties, ObjectProvider<SslBundles> sslBundles,
-			DeliveryPolicy policy, ObjectProvider<DeliveryListener> listeners, ObjectProvider<SendObserver> observers) {
+			DeliveryPolicy policy, ObjectProvider<DeliveryListener> listeners, ObjectProvider<SendObserver> observers,
+			ObjectProvider<MailDeliveryCustomizer> customizers) {
 		ResilientJavaMailSender sender = new ResilientJavaMailSender(policy,
-				CompositeDeliveryListener.of(listeners.orderedStream().toList()), observers.orderedStream().toList());
+				CompositeDeliveryListener.of(listeners.orderedStream().toList()), observers.orderedStream().toList(),
+				customizers.orderedStream().toList());
 		applySpringMailProperties(mailProperties, sender, sslBundles.getIfAvailable());
 		return sender;
 	}

@@ -1,5 +1,9 @@
 package dev.resilientmail.spring;
 
+import io.github.resilience4j.micrometer.tagged.TaggedRateLimiterMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -8,6 +12,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * Micrometer meters for the resilient {@code JavaMailSender} when Micrometer and a
@@ -15,7 +20,11 @@ import org.springframework.context.annotation.Bean;
  * {@code code.class}, {@code enhanced.code}, {@code command}),
  * {@code resilient.mail.outcomes} (by {@code kind}, {@code reason}),
  * {@code resilient.mail.send} (timer, by {@code outcome}) and
- * {@code resilient.mail.retries} (by {@code reason}).
+ * {@code resilient.mail.retries} (by {@code reason}); with resilience4j-micrometer on the
+ * class path, also Resilience4j's own retry and rate limiter meters
+ * ({@code resilience4j.retry.calls},
+ * {@code resilience4j.ratelimiter.available.permissions}, ..., named
+ * {@code resilient-mail:HOST:PORT}).
  *
  * @since 0.1.0
  */
@@ -31,6 +40,21 @@ public final class ResilientMailMetricsAutoConfiguration {
 	@Bean
 	MicrometerMailMetrics resilientMailMetrics(MeterRegistry registry) {
 		return new MicrometerMailMetrics(registry);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(TaggedRetryMetrics.class)
+	static class Resilience4jMetricsConfiguration {
+
+		@Bean
+		MailDeliveryCustomizer resilientMailResilience4jMetrics(MeterRegistry meterRegistry) {
+			RetryRegistry retries = RetryRegistry.ofDefaults();
+			RateLimiterRegistry rateLimiters = RateLimiterRegistry.ofDefaults();
+			TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(meterRegistry);
+			TaggedRateLimiterMetrics.ofRateLimiterRegistry(rateLimiters).bindTo(meterRegistry);
+			return (builder) -> builder.resilience4jRegistries(retries, rateLimiters);
+		}
+
 	}
 
 }

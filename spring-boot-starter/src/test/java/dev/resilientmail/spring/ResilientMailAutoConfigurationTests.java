@@ -36,6 +36,8 @@ import dev.resilientmail.delivery.DeliveryPolicy;
 import dev.resilientmail.transport.CapturingSmtpTransport;
 import dev.resilientmail.transport.CapturingSmtpsTransport;
 
+import dev.resilientmail.testkit.FaultSmtpServer;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ResilientMailAutoConfigurationTests {
@@ -228,6 +230,39 @@ class ResilientMailAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("spring.mail.host=mx.example.com")
 			.withBean(SimpleMeterRegistry.class)
 			.run((context) -> assertThat(context).hasSingleBean(MicrometerMailMetrics.class));
+	}
+
+	@Test
+	void withResilience4jMicrometerTheRetryAndRateLimiterMetersAreBound() throws Exception {
+		try (FaultSmtpServer server = FaultSmtpServer.start()) {
+			this.contextRunner
+				.withPropertyValues("spring.mail.host=" + server.host(), "spring.mail.port=" + server.port())
+				.withBean(SimpleMeterRegistry.class)
+				.run((context) -> {
+					assertThat(context).hasSingleBean(MailDeliveryCustomizer.class);
+					JavaMailSender sender = context.getBean(JavaMailSender.class);
+					SimpleMailMessage message = new SimpleMailMessage();
+					message.setFrom("app@example.com");
+					message.setTo("ann@example.com");
+					message.setText("hello");
+					sender.send(message);
+					MeterRegistry registry = context.getBean(MeterRegistry.class);
+					String name = "resilient-mail:" + server.host() + ":" + server.port();
+					assertThat(registry.find("resilience4j.retry.calls").tag("name", name).meters()).isNotEmpty();
+					assertThat(
+							registry.find("resilience4j.ratelimiter.available.permissions").tag("name", name).gauge())
+						.isNotNull();
+				});
+		}
+	}
+
+	@Test
+	void withoutResilience4jMicrometerOnlyOurOwnMetersAreBound() {
+		this.contextRunner.withPropertyValues("spring.mail.host=mx.example.com")
+			.withBean(SimpleMeterRegistry.class)
+			.withClassLoader(new FilteredClassLoader(io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics.class))
+			.run((context) -> assertThat(context).hasSingleBean(MicrometerMailMetrics.class)
+				.doesNotHaveBean(MailDeliveryCustomizer.class));
 	}
 
 	@Test
