@@ -6,9 +6,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -19,41 +18,32 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  */
 class FaultSmtpServerFaultTests {
 
-	private FaultSmtpServer server;
-
-	@BeforeEach
-	void startServer() {
-		this.server = FaultSmtpServer.start();
-	}
-
-	@AfterEach
-	void closeServer() {
-		this.server.close();
-	}
+	@RegisterExtension
+	static final FaultSmtpServerExtension smtp = new FaultSmtpServerExtension();
 
 	@Test
 	void dropsTheConnectionInsteadOfReplying() throws IOException {
-		this.server.when(Phase.RCPT).recipient("b@example.com").drop();
-		try (SmtpClient client = SmtpClient.greeted(this.server)) {
+		smtp.server().when(Phase.RCPT).recipient("b@example.com").drop();
+		try (SmtpClient client = SmtpClient.greeted(smtp.server())) {
 			client.startTransaction("a@example.com");
 			client.send("RCPT TO:<b@example.com>");
 			assertThat(client.readToEnd()).isEmpty();
 		}
-		assertThat(this.server.commands()).endsWith("RCPT TO:<b@example.com>");
+		assertThat(smtp.server().commands()).endsWith("RCPT TO:<b@example.com>");
 	}
 
 	@Test
 	void dropsBeforeTheGreeting() throws IOException {
-		this.server.when(Phase.GREETING).drop();
-		try (SmtpClient client = SmtpClient.connect(this.server)) {
+		smtp.server().when(Phase.GREETING).drop();
+		try (SmtpClient client = SmtpClient.connect(smtp.server())) {
 			assertThat(client.readToEnd()).isEmpty();
 		}
 	}
 
 	@Test
 	void dropsInTheMiddleOfAReply() throws IOException {
-		this.server.when(Phase.EHLO).dropMidReply("250-mx.test Hel");
-		try (SmtpClient client = SmtpClient.greeted(this.server)) {
+		smtp.server().when(Phase.EHLO).dropMidReply("250-mx.test Hel");
+		try (SmtpClient client = SmtpClient.greeted(smtp.server())) {
 			client.send("EHLO c");
 			assertThat(client.readToEnd()).isEqualTo("250-mx.test Hel");
 		}
@@ -61,17 +51,17 @@ class FaultSmtpServerFaultTests {
 
 	@Test
 	void dropsAfterTheBodyBeforeTheFinalReplyAndRecordsTheMessageAsUnacknowledged() throws IOException {
-		this.server.when(Phase.END_OF_DATA).drop();
-		try (SmtpClient client = SmtpClient.greeted(this.server)) {
+		smtp.server().when(Phase.END_OF_DATA).drop();
+		try (SmtpClient client = SmtpClient.greeted(smtp.server())) {
 			client.startTransaction("a@example.com");
 			client.command("RCPT TO:<b@example.com>");
 			client.command("DATA");
 			client.sendRaw("Subject: lost?\r\n\r\nbody\r\n.\r\n");
 			assertThat(client.readToEnd()).isEmpty();
 		}
-		assertThat(this.server.messages()).isEmpty();
-		assertThat(this.server.copiesFor("b@example.com")).isZero();
-		assertThat(this.server.unacknowledgedMessages()).singleElement().satisfies((message) -> {
+		assertThat(smtp.server().messages()).isEmpty();
+		assertThat(smtp.server().copiesFor("b@example.com")).isZero();
+		assertThat(smtp.server().unacknowledgedMessages()).singleElement().satisfies((message) -> {
 			assertThat(message.recipients()).containsExactly("b@example.com");
 			assertThat(message.header("Subject")).isEqualTo("lost?");
 		});
@@ -79,35 +69,35 @@ class FaultSmtpServerFaultTests {
 
 	@Test
 	void dropsWhileReceivingTheBody() throws IOException {
-		this.server.when(Phase.BODY).drop();
-		try (SmtpClient client = SmtpClient.greeted(this.server)) {
+		smtp.server().when(Phase.BODY).drop();
+		try (SmtpClient client = SmtpClient.greeted(smtp.server())) {
 			client.startTransaction("a@example.com");
 			client.command("RCPT TO:<b@example.com>");
 			client.command("DATA");
 			client.sendRaw("first line\r\n");
 			assertThat(client.readToEnd()).isEmpty();
 		}
-		assertThat(this.server.messages()).isEmpty();
-		assertThat(this.server.unacknowledgedMessages()).isEmpty();
+		assertThat(smtp.server().messages()).isEmpty();
+		assertThat(smtp.server().unacknowledgedMessages()).isEmpty();
 	}
 
 	@Test
 	void repliesThenDropsAfterTheFinalReply() throws IOException {
-		this.server.when(Phase.END_OF_DATA).reply("250 2.0.0 Ok: queued as ABC").thenDrop();
-		try (SmtpClient client = SmtpClient.greeted(this.server)) {
+		smtp.server().when(Phase.END_OF_DATA).reply("250 2.0.0 Ok: queued as ABC").thenDrop();
+		try (SmtpClient client = SmtpClient.greeted(smtp.server())) {
 			client.startTransaction("a@example.com");
 			client.command("RCPT TO:<b@example.com>");
 			client.command("DATA");
 			client.sendRaw("x\r\n.\r\n");
 			assertThat(client.readToEnd()).isEqualTo("250 2.0.0 Ok: queued as ABC\r\n");
 		}
-		assertThat(this.server.copiesFor("b@example.com")).isEqualTo(1);
+		assertThat(smtp.server().copiesFor("b@example.com")).isEqualTo(1);
 	}
 
 	@Test
 	void aDefaultReplyCanBeFollowedByADrop() throws IOException {
-		this.server.when(Phase.RSET).defaultReply().thenDrop();
-		try (SmtpClient client = SmtpClient.greeted(this.server)) {
+		smtp.server().when(Phase.RSET).defaultReply().thenDrop();
+		try (SmtpClient client = SmtpClient.greeted(smtp.server())) {
 			client.send("RSET");
 			assertThat(client.readToEnd()).isEqualTo("250 2.0.0 Ok\r\n");
 		}
@@ -115,15 +105,15 @@ class FaultSmtpServerFaultTests {
 
 	@Test
 	void stallsUntilTheClientTimesOutThenCloseEndsTheStall() throws IOException {
-		this.server.when(Phase.DATA).stall();
-		try (SmtpClient client = SmtpClient.greeted(this.server)) {
+		smtp.server().when(Phase.DATA).stall();
+		try (SmtpClient client = SmtpClient.greeted(smtp.server())) {
 			client.startTransaction("a@example.com");
 			client.command("RCPT TO:<b@example.com>");
 			client.send("DATA");
 			client.soTimeout(300);
 			assertThatExceptionOfType(SocketTimeoutException.class).isThrownBy(client::readLine);
 			client.soTimeout(SmtpClient.TIMEOUT_MILLIS);
-			this.server.close();
+			smtp.server().close();
 			// within the 5 s timeout: the stall ended with the server, not with the
 			// client
 			assertThat(client.closedByServer()).isTrue();
@@ -133,8 +123,8 @@ class FaultSmtpServerFaultTests {
 
 	@Test
 	void stallsBeforeTheGreeting() throws IOException {
-		this.server.when(Phase.GREETING).stall();
-		try (SmtpClient client = SmtpClient.connect(this.server)) {
+		smtp.server().when(Phase.GREETING).stall();
+		try (SmtpClient client = SmtpClient.connect(smtp.server())) {
 			client.soTimeout(300);
 			assertThatExceptionOfType(SocketTimeoutException.class).isThrownBy(client::readLine);
 		}
@@ -142,8 +132,8 @@ class FaultSmtpServerFaultTests {
 
 	@Test
 	void aStallAtTheFinalReplyLeavesTheMessageUnacknowledged() throws IOException {
-		this.server.when(Phase.END_OF_DATA).stall();
-		try (SmtpClient client = SmtpClient.greeted(this.server)) {
+		smtp.server().when(Phase.END_OF_DATA).stall();
+		try (SmtpClient client = SmtpClient.greeted(smtp.server())) {
 			client.startTransaction("a@example.com");
 			client.command("RCPT TO:<b@example.com>");
 			client.command("DATA");
@@ -151,16 +141,16 @@ class FaultSmtpServerFaultTests {
 			client.soTimeout(300);
 			assertThatExceptionOfType(SocketTimeoutException.class).isThrownBy(client::readLine);
 		}
-		assertThat(this.server.unacknowledgedMessages()).hasSize(1);
-		assertThat(this.server.messages()).isEmpty();
+		assertThat(smtp.server().unacknowledgedMessages()).hasSize(1);
+		assertThat(smtp.server().messages()).isEmpty();
 	}
 
 	@Test
 	void closeEndsEveryConnectionAndLeavesNoThreadBehind() throws IOException {
-		this.server.when(Phase.NOOP).connection(2).stall();
-		try (SmtpClient idle = SmtpClient.greeted(this.server);
-				SmtpClient stalled = SmtpClient.greeted(this.server);
-				SmtpClient midBody = SmtpClient.greeted(this.server)) {
+		smtp.server().when(Phase.NOOP).connection(2).stall();
+		try (SmtpClient idle = SmtpClient.greeted(smtp.server());
+				SmtpClient stalled = SmtpClient.greeted(smtp.server());
+				SmtpClient midBody = SmtpClient.greeted(smtp.server())) {
 			stalled.send("NOOP");
 			midBody.startTransaction("a@example.com");
 			midBody.command("RCPT TO:<b@example.com>");
@@ -168,21 +158,21 @@ class FaultSmtpServerFaultTests {
 			midBody.sendRaw("half a body\r\n");
 			assertThat(serverThreads()).hasSize(4);
 
-			this.server.close();
+			smtp.server().close();
 
 			assertThat(serverThreads()).isEmpty();
 			assertThat(idle.closedByServer()).isTrue();
 			assertThat(stalled.closedByServer()).isTrue();
 			assertThat(midBody.closedByServer()).isTrue();
-			assertThat(this.server.isClosed()).isTrue();
-			assertThatExceptionOfType(IOException.class).isThrownBy(() -> SmtpClient.connect(this.server));
+			assertThat(smtp.server().isClosed()).isTrue();
+			assertThatExceptionOfType(IOException.class).isThrownBy(() -> SmtpClient.connect(smtp.server()));
 		}
-		this.server.close();
+		smtp.server().close();
 	}
 
 	@Test
 	void serverThreadsAreDaemons() throws IOException {
-		try (SmtpClient client = SmtpClient.greeted(this.server)) {
+		try (SmtpClient client = SmtpClient.greeted(smtp.server())) {
 			assertThat(client.command("NOOP")).startsWith("250 ");
 			assertThat(serverThreads()).hasSize(2).allMatch(Thread::isDaemon);
 		}
@@ -190,24 +180,24 @@ class FaultSmtpServerFaultTests {
 
 	@Test
 	void awaitMessagesReturnsOnceTheyArriveAndFailsClearlyOtherwise() throws IOException {
-		try (SmtpClient client = SmtpClient.greeted(this.server)) {
+		try (SmtpClient client = SmtpClient.greeted(smtp.server())) {
 			client.startTransaction("a@example.com");
 			client.command("RCPT TO:<b@example.com>");
 			client.command("DATA");
 			client.sendRaw("x\r\n.\r\n");
 			client.readReply();
 		}
-		assertThat(this.server.awaitMessages(1, Duration.ofSeconds(5))).hasSize(1);
-		assertThat(this.server.awaitMessages(0, Duration.ZERO)).hasSize(1);
+		assertThat(smtp.server().awaitMessages(1, Duration.ofSeconds(5))).hasSize(1);
+		assertThat(smtp.server().awaitMessages(0, Duration.ZERO)).hasSize(1);
 		assertThatExceptionOfType(AssertionError.class)
-			.isThrownBy(() -> this.server.awaitMessages(2, Duration.ofMillis(50)))
+			.isThrownBy(() -> smtp.server().awaitMessages(2, Duration.ofMillis(50)))
 			.withMessageStartingWith("expected 2 message(s) within PT0.05S, received 1");
-		assertThatIllegalArgumentException().isThrownBy(() -> this.server.awaitMessages(-1, Duration.ZERO));
-		assertThatIllegalArgumentException().isThrownBy(() -> this.server.awaitMessages(1, null));
+		assertThatIllegalArgumentException().isThrownBy(() -> smtp.server().awaitMessages(-1, Duration.ZERO));
+		assertThatIllegalArgumentException().isThrownBy(() -> smtp.server().awaitMessages(1, null));
 	}
 
 	private List<Thread> serverThreads() {
-		String prefix = "fault-smtp-" + this.server.port() + "-";
+		String prefix = "fault-smtp-" + smtp.server().port() + "-";
 		return Thread.getAllStackTraces()
 			.keySet()
 			.stream()

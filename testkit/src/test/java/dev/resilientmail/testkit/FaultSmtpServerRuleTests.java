@@ -5,9 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -19,25 +18,16 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  */
 class FaultSmtpServerRuleTests {
 
-	private FaultSmtpServer server;
-
-	@BeforeEach
-	void startServer() {
-		this.server = FaultSmtpServer.start();
-	}
-
-	@AfterEach
-	void closeServer() {
-		this.server.close();
-	}
+	@RegisterExtension
+	static final FaultSmtpServerExtension smtp = new FaultSmtpServerExtension();
 
 	@Test
 	void repliesToAnyCommandWithAnyMultiLineReply() throws IOException {
-		this.server.when(Phase.EHLO).reply("250-mx.test greets you", "250-PIPELINING", "250 CHUNKING");
-		this.server.when(Phase.MAIL).reply("550 5.7.1 line one", "550 5.7.1 line two");
-		this.server.when(Phase.NOOP).reply("421-4.3.2 first\r\n421 4.3.2 second");
-		this.server.when(Phase.UNKNOWN).reply("214 see https://example.com");
-		try (SmtpClient client = SmtpClient.greeted(this.server)) {
+		smtp.server().when(Phase.EHLO).reply("250-mx.test greets you", "250-PIPELINING", "250 CHUNKING");
+		smtp.server().when(Phase.MAIL).reply("550 5.7.1 line one", "550 5.7.1 line two");
+		smtp.server().when(Phase.NOOP).reply("421-4.3.2 first\r\n421 4.3.2 second");
+		smtp.server().when(Phase.UNKNOWN).reply("214 see https://example.com");
+		try (SmtpClient client = SmtpClient.greeted(smtp.server())) {
 			assertThat(client.command("EHLO c")).isEqualTo("250-mx.test greets you\r\n250-PIPELINING\r\n250 CHUNKING");
 			assertThat(client.command("MAIL FROM:<a@example.com>"))
 				.isEqualTo("550-5.7.1 line one\r\n550 5.7.1 line two");
@@ -50,10 +40,11 @@ class FaultSmtpServerRuleTests {
 
 	@Test
 	void rejectsAnExactRecipientCaseInsensitively() throws IOException {
-		this.server.when(Phase.RCPT)
+		smtp.server()
+			.when(Phase.RCPT)
 			.recipient("bob@example.com")
 			.reply("550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown");
-		try (SmtpClient client = SmtpClient.greeted(this.server)) {
+		try (SmtpClient client = SmtpClient.greeted(smtp.server())) {
 			client.startTransaction("a@example.com");
 			assertThat(client.command("RCPT TO:<Bob@Example.com>"))
 				.isEqualTo("550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown");
@@ -62,18 +53,19 @@ class FaultSmtpServerRuleTests {
 			client.sendRaw("x\r\n.\r\n");
 			client.readReply();
 		}
-		assertThat(this.server.messages().get(0).recipients()).containsExactly("bobby@example.com");
+		assertThat(smtp.server().messages().get(0).recipients()).containsExactly("bobby@example.com");
 	}
 
 	@Test
 	void greylistsEachRecipientOfADomainOnItsFirstAttemptOnly() throws IOException {
-		this.server.when(Phase.RCPT)
+		smtp.server()
+			.when(Phase.RCPT)
 			.recipient("*@grey.example")
 			.attempt(1)
 			.reply("450 4.7.1 Recipient address rejected: Greylisted, try again in 60 seconds");
 		List<String> firstTry = new ArrayList<>();
 		List<String> secondTry = new ArrayList<>();
-		try (SmtpClient client = SmtpClient.greeted(this.server)) {
+		try (SmtpClient client = SmtpClient.greeted(smtp.server())) {
 			client.startTransaction("a@example.com");
 			firstTry.add(client.command("RCPT TO:<a@grey.example>"));
 			firstTry.add(client.command("RCPT TO:<b@grey.example>"));
@@ -91,9 +83,9 @@ class FaultSmtpServerRuleTests {
 
 	@Test
 	void firstMatchingRuleActsInTheOrderRulesWereAdded() throws IOException {
-		this.server.when(Phase.RCPT).recipient("vip@example.com").reply("250 2.1.5 VIP");
-		this.server.when(Phase.RCPT).recipient("*@example.com").reply("550 5.7.1 not you");
-		try (SmtpClient client = SmtpClient.greeted(this.server)) {
+		smtp.server().when(Phase.RCPT).recipient("vip@example.com").reply("250 2.1.5 VIP");
+		smtp.server().when(Phase.RCPT).recipient("*@example.com").reply("550 5.7.1 not you");
+		try (SmtpClient client = SmtpClient.greeted(smtp.server())) {
 			client.startTransaction("a@example.com");
 			assertThat(client.command("RCPT TO:<vip@example.com>")).isEqualTo("250 2.1.5 VIP");
 			assertThat(client.command("RCPT TO:<joe@example.com>")).isEqualTo("550 5.7.1 not you");
@@ -103,8 +95,8 @@ class FaultSmtpServerRuleTests {
 
 	@Test
 	void timesLimitsARuleToItsFirstMatches() throws IOException {
-		Rule rule = this.server.when(Phase.NOOP).times(2).reply("451 4.3.0 Temporary failure");
-		try (SmtpClient client = SmtpClient.greeted(this.server)) {
+		Rule rule = smtp.server().when(Phase.NOOP).times(2).reply("451 4.3.0 Temporary failure");
+		try (SmtpClient client = SmtpClient.greeted(smtp.server())) {
 			assertThat(client.command("NOOP")).isEqualTo("451 4.3.0 Temporary failure");
 			assertThat(client.command("NOOP")).isEqualTo("451 4.3.0 Temporary failure");
 			assertThat(client.command("NOOP")).isEqualTo("250 2.0.0 Ok");
@@ -114,9 +106,9 @@ class FaultSmtpServerRuleTests {
 
 	@Test
 	void attemptAndTimesCombineWithDefaultReplyToLetMatchesThrough() throws IOException {
-		this.server.when(Phase.NOOP).times(1).defaultReply();
-		this.server.when(Phase.NOOP).reply("250 second and later");
-		try (SmtpClient client = SmtpClient.greeted(this.server)) {
+		smtp.server().when(Phase.NOOP).times(1).defaultReply();
+		smtp.server().when(Phase.NOOP).reply("250 second and later");
+		try (SmtpClient client = SmtpClient.greeted(smtp.server())) {
 			assertThat(client.command("NOOP")).isEqualTo("250 2.0.0 Ok");
 			assertThat(client.command("NOOP")).isEqualTo("250 second and later");
 		}
@@ -124,15 +116,15 @@ class FaultSmtpServerRuleTests {
 
 	@Test
 	void connectionRestrictsARuleToTheNthConnection() throws IOException {
-		this.server.when(Phase.GREETING).connection(2).reply("421 4.3.2 mx.test Service not available").thenDrop();
-		try (SmtpClient first = SmtpClient.connect(this.server)) {
+		smtp.server().when(Phase.GREETING).connection(2).reply("421 4.3.2 mx.test Service not available").thenDrop();
+		try (SmtpClient first = SmtpClient.connect(smtp.server())) {
 			assertThat(first.readReply()).startsWith("220 ");
 		}
-		try (SmtpClient second = SmtpClient.connect(this.server)) {
+		try (SmtpClient second = SmtpClient.connect(smtp.server())) {
 			assertThat(second.readReply()).isEqualTo("421 4.3.2 mx.test Service not available");
 			assertThat(second.closedByServer()).isTrue();
 		}
-		try (SmtpClient third = SmtpClient.connect(this.server)) {
+		try (SmtpClient third = SmtpClient.connect(smtp.server())) {
 			assertThat(third.readReply()).startsWith("220 ");
 		}
 	}
@@ -140,13 +132,13 @@ class FaultSmtpServerRuleTests {
 	@Test
 	void responderSeesTheCallAndChoosesTheAction() throws IOException {
 		List<Call> calls = new ArrayList<>();
-		this.server.when(Phase.RCPT).respond((call) -> {
+		smtp.server().when(Phase.RCPT).respond((call) -> {
 			synchronized (calls) {
 				calls.add(call);
 			}
 			return (call.attempt() < 3) ? Action.reply("451 4.7.1 slow down") : Action.defaultReply();
 		});
-		try (SmtpClient client = SmtpClient.greeted(this.server)) {
+		try (SmtpClient client = SmtpClient.greeted(smtp.server())) {
 			client.startTransaction("sender@example.com");
 			assertThat(client.command("RCPT TO:<r1@example.com>")).isEqualTo("451 4.7.1 slow down");
 			assertThat(client.command("RCPT TO:<r2@example.com>")).isEqualTo("451 4.7.1 slow down");
@@ -166,10 +158,10 @@ class FaultSmtpServerRuleTests {
 
 	@Test
 	void aFailingResponderAnswers451AndTheSessionGoesOn() throws IOException {
-		this.server.when(Phase.NOOP).respond((call) -> {
+		smtp.server().when(Phase.NOOP).respond((call) -> {
 			throw new IllegalStateException("boom");
 		});
-		try (SmtpClient client = SmtpClient.greeted(this.server)) {
+		try (SmtpClient client = SmtpClient.greeted(smtp.server())) {
 			assertThat(client.command("NOOP")).startsWith("451 4.3.0 testkit responder failed:").contains("boom");
 			assertThat(client.command("RSET")).isEqualTo("250 2.0.0 Ok");
 		}
@@ -177,8 +169,8 @@ class FaultSmtpServerRuleTests {
 
 	@Test
 	void transactionCountsEveryMailCommandOnTheServer() throws IOException {
-		this.server.when(Phase.RCPT).respond((call) -> Action.reply("250 2.1.5 transaction " + call.transaction()));
-		try (SmtpClient client = SmtpClient.greeted(this.server)) {
+		smtp.server().when(Phase.RCPT).respond((call) -> Action.reply("250 2.1.5 transaction " + call.transaction()));
+		try (SmtpClient client = SmtpClient.greeted(smtp.server())) {
 			client.startTransaction("a@example.com");
 			assertThat(client.command("RCPT TO:<b@example.com>")).isEqualTo("250 2.1.5 transaction 1");
 			client.command("RSET");
@@ -189,8 +181,8 @@ class FaultSmtpServerRuleTests {
 
 	@Test
 	void recipientRulesAtEndOfDataMatchAnyAcceptedRecipient() throws IOException {
-		this.server.when(Phase.END_OF_DATA).recipient("*@slow.example").reply("451 4.3.0 try later");
-		try (SmtpClient client = SmtpClient.greeted(this.server)) {
+		smtp.server().when(Phase.END_OF_DATA).recipient("*@slow.example").reply("451 4.3.0 try later");
+		try (SmtpClient client = SmtpClient.greeted(smtp.server())) {
 			client.startTransaction("a@example.com");
 			client.command("RCPT TO:<x@fast.example>");
 			client.command("RCPT TO:<y@slow.example>");
@@ -203,29 +195,29 @@ class FaultSmtpServerRuleTests {
 			client.sendRaw("two\r\n.\r\n");
 			assertThat(client.readReply()).startsWith("250 2.0.0 Ok");
 		}
-		assertThat(this.server.messages()).extracting(ReceivedMessage::text).containsExactly("two\r\n");
-		assertThat(this.server.copiesFor("x@fast.example")).isEqualTo(1);
-		assertThat(this.server.copiesFor("y@slow.example")).isZero();
+		assertThat(smtp.server().messages()).extracting(ReceivedMessage::text).containsExactly("two\r\n");
+		assertThat(smtp.server().copiesFor("x@fast.example")).isEqualTo(1);
+		assertThat(smtp.server().copiesFor("y@slow.example")).isZero();
 	}
 
 	@Test
 	void scriptedPositiveRepliesHaveTheDefaultEffects() throws IOException {
-		this.server.when(Phase.RCPT).reply("251 2.1.5 will forward");
-		this.server.when(Phase.END_OF_DATA).reply("250 2.0.0 Ok: queued as ABC");
-		try (SmtpClient client = SmtpClient.greeted(this.server)) {
+		smtp.server().when(Phase.RCPT).reply("251 2.1.5 will forward");
+		smtp.server().when(Phase.END_OF_DATA).reply("250 2.0.0 Ok: queued as ABC");
+		try (SmtpClient client = SmtpClient.greeted(smtp.server())) {
 			client.startTransaction("a@example.com");
 			assertThat(client.command("RCPT TO:<b@example.com>")).isEqualTo("251 2.1.5 will forward");
 			assertThat(client.command("DATA")).startsWith("354 ");
 			client.sendRaw("x\r\n.\r\n");
 			assertThat(client.readReply()).isEqualTo("250 2.0.0 Ok: queued as ABC");
 		}
-		assertThat(this.server.copiesFor("b@example.com")).isEqualTo(1);
+		assertThat(smtp.server().copiesFor("b@example.com")).isEqualTo(1);
 	}
 
 	@Test
 	void writesRawBytesAndKeepsReading() throws IOException {
-		this.server.when(Phase.RCPT).raw("250 no CR here\n".getBytes(StandardCharsets.US_ASCII));
-		try (SmtpClient client = SmtpClient.greeted(this.server)) {
+		smtp.server().when(Phase.RCPT).raw("250 no CR here\n".getBytes(StandardCharsets.US_ASCII));
+		try (SmtpClient client = SmtpClient.greeted(smtp.server())) {
 			client.startTransaction("a@example.com");
 			client.send("RCPT TO:<b@example.com>");
 			assertThat(client.readLine()).isEqualTo("250 no CR here");
@@ -235,24 +227,25 @@ class FaultSmtpServerRuleTests {
 
 	@Test
 	void rulesNeedValidArgumentsAndASingleAction() {
-		assertThatIllegalArgumentException().isThrownBy(() -> this.server.when(Phase.MAIL).recipient("a@b"))
+		assertThatIllegalArgumentException().isThrownBy(() -> smtp.server().when(Phase.MAIL).recipient("a@b"))
 			.withMessageContaining("not to MAIL");
-		assertThatIllegalArgumentException().isThrownBy(() -> this.server.when(Phase.RCPT).recipient(" "))
+		assertThatIllegalArgumentException().isThrownBy(() -> smtp.server().when(Phase.RCPT).recipient(" "))
 			.withMessageContaining("pattern");
-		assertThatIllegalArgumentException().isThrownBy(() -> this.server.when(Phase.RCPT).attempt(0))
+		assertThatIllegalArgumentException().isThrownBy(() -> smtp.server().when(Phase.RCPT).attempt(0))
 			.withMessage("attempt(...) counts from 1, got 0");
-		assertThatIllegalArgumentException().isThrownBy(() -> this.server.when(Phase.RCPT).times(-1));
-		assertThatIllegalArgumentException().isThrownBy(() -> this.server.when(null));
-		assertThatIllegalArgumentException().isThrownBy(() -> this.server.when(Phase.RCPT).reply())
+		assertThatIllegalArgumentException().isThrownBy(() -> smtp.server().when(Phase.RCPT).times(-1));
+		assertThatIllegalArgumentException().isThrownBy(() -> smtp.server().when(null));
+		assertThatIllegalArgumentException().isThrownBy(() -> smtp.server().when(Phase.RCPT).reply())
 			.withMessageContaining("at least one line");
-		assertThatIllegalStateException().isThrownBy(() -> this.server.when(Phase.RCPT).reply("250 ok").reply("251 ok"))
+		assertThatIllegalStateException()
+			.isThrownBy(() -> smtp.server().when(Phase.RCPT).reply("250 ok").reply("251 ok"))
 			.withMessageContaining("already has an action");
 	}
 
 	@Test
 	void aRuleWithoutActionNeverMatches() throws IOException {
-		this.server.when(Phase.NOOP).times(1);
-		try (SmtpClient client = SmtpClient.greeted(this.server)) {
+		smtp.server().when(Phase.NOOP).times(1);
+		try (SmtpClient client = SmtpClient.greeted(smtp.server())) {
 			assertThat(client.command("NOOP")).isEqualTo("250 2.0.0 Ok");
 		}
 	}
