@@ -6,14 +6,19 @@ import java.util.function.LongSupplier;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
 
 /**
- * A Resilience4j rate limiter per destination whose limit drops to 70% when the server
- * says we send too fast and climbs back by a tenth of the configured limit after each
- * full period's worth of successes, never above the configured limit (additive increase,
- * multiplicative decrease, as TCP does per round trip). Growing per single success would
- * undo a decrease within one period and hit the server's limit again at once; halving, as
- * TCP Reno does, leaves a server's fixed limit underused for long when it is near.
+ * A Resilience4j rate limiter per destination that follows the server's limit (additive
+ * increase, multiplicative decrease, as TCP does per round trip).
+ * <p>
+ * When the server says we send too fast, the limit drops, at most once per period, to
+ * what the server accepted in the last full period, but never below half nor above 80% of
+ * the current limit: the accepted rate is the best estimate of the server's limit, and
+ * the bounds keep one slow period (a slow client, not the server) from collapsing it.
+ * After each full period's worth of successes it climbs back by a tenth of the configured
+ * limit, never above it: growing per single success would undo a decrease within one
+ * period and hit the server's limit again at once.
  */
 final class AdaptiveRateLimiter {
 
@@ -31,11 +36,19 @@ final class AdaptiveRateLimiter {
 
 	private final long periodNanos;
 
+	private final Duration timeout;
+
 	private final LongSupplier nanoTime;
 
 	private long lastDecrease;
 
 	private boolean decreased;
+
+	private long periodStart;
+
+	private int successesThisPeriod;
+
+	private int successesLastPeriod = -1;
 
 	AdaptiveRateLimiter(String destination, DeliveryPolicy policy) {
 		this(destination, policy, System::nanoTime, null);
@@ -49,14 +62,18 @@ final class AdaptiveRateLimiter {
 			RateLimiterRegistry registry) {
 		this.nanoTime = nanoTime;
 		this.periodNanos = policy.limitRefreshPeriod().toNanos();
+		this.periodStart = nanoTime.getAsLong();
 		this.configuredLimit = policy.limitForPeriod();
 		this.step = Math.max(1, this.configuredLimit / 10);
 		this.currentLimit = this.configuredLimit;
 		this.adaptive = policy.adaptiveRateLimit();
+		this.timeout = policy.rateLimitTimeout();
+		// no waiting inside Resilience4j: a permit reserved there is kept at the old rate
+		// even when the limit drops; callers wait for the next permit themselves
 		RateLimiterConfig config = RateLimiterConfig.custom()
 			.limitForPeriod(policy.limitForPeriod())
 			.limitRefreshPeriod(policy.limitRefreshPeriod())
-			.timeoutDuration(policy.rateLimitTimeout())
+			.timeoutDuration(Duration.ZERO)
 			.build();
 		String name = "resilient-mail:" + destination;
 		if (registry != null) {
@@ -68,43 +85,76 @@ final class AdaptiveRateLimiter {
 		}
 	}
 
-	/** Waits for a permit up to the configured timeout; false if none came. */
-	boolean acquire() {
+	/** Takes a permit if one is free now. */
+	boolean tryAcquire() {
 		return this.limiter.acquirePermission();
 	}
 
-	/**
-	 * Reserves a permit without blocking: the nanoseconds to wait before using it, or -1
-	 * if none can be had within the timeout.
-	 */
-	long reserve() {
-		return this.limiter.reservePermission();
+	/** Nanoseconds until the next permit is free (0 if one is free now). */
+	long nanosToNextPermit() {
+		if (this.limiter instanceof AtomicRateLimiter atomic) {
+			return Math.max(0, atomic.getDetailedMetrics().getNanosToWait());
+		}
+		// another implementation from a registry: look again within a tenth of a period
+		return this.periodNanos / 10;
 	}
 
 	/**
-	 * Lowers the limit to 80%, at most once per period: the replies of messages already
-	 * in flight when the server first pushed back report the same overload and must not
+	 * Waits for a permit up to the configured timeout, in the calling thread; false if
+	 * none came.
+	 */
+	boolean acquire() throws InterruptedException {
+		long deadline = this.nanoTime.getAsLong() + this.timeout.toNanos();
+		while (!tryAcquire()) {
+			long wait = Math.max(nanosToNextPermit(), 100_000);
+			if (this.nanoTime.getAsLong() + wait > deadline) {
+				return false;
+			}
+			java.util.concurrent.TimeUnit.NANOSECONDS.sleep(wait);
+		}
+		return true;
+	}
+
+	/**
+	 * Lowers the limit, at most once per period: the replies of messages already in
+	 * flight when the server first pushed back report the same overload and must not
 	 * lower it again.
 	 */
 	synchronized void slowDown() {
 		long now = this.nanoTime.getAsLong();
+		countPeriods(now);
 		if (this.decreased && now - this.lastDecrease < this.periodNanos) {
 			return;
 		}
 		if (this.adaptive && this.currentLimit > 1) {
 			this.decreased = true;
 			this.lastDecrease = now;
-			this.currentLimit = Math.max(1, this.currentLimit * 4 / 5);
+			int accepted = (this.successesLastPeriod >= 0) ? this.successesLastPeriod : this.currentLimit;
+			int lowered = Math.max(this.currentLimit / 2, Math.min(this.currentLimit * 4 / 5, accepted));
+			this.currentLimit = Math.max(1, lowered);
 			this.successesAtLimit = 0;
 			this.limiter.changeLimitForPeriod(this.currentLimit);
 		}
 	}
 
 	synchronized void succeeded() {
+		countPeriods(this.nanoTime.getAsLong());
+		this.successesThisPeriod++;
 		if (this.adaptive && this.currentLimit < this.configuredLimit && ++this.successesAtLimit >= this.currentLimit) {
 			this.currentLimit = Math.min(this.configuredLimit, this.currentLimit + this.step);
 			this.successesAtLimit = 0;
 			this.limiter.changeLimitForPeriod(this.currentLimit);
+		}
+	}
+
+	/** Rolls the success count over at period boundaries. */
+	private void countPeriods(long now) {
+		long elapsed = now - this.periodStart;
+		if (elapsed >= this.periodNanos) {
+			// a gap of more than one period means nothing was accepted in the last one
+			this.successesLastPeriod = (elapsed < 2 * this.periodNanos) ? this.successesThisPeriod : 0;
+			this.successesThisPeriod = 0;
+			this.periodStart = now - (elapsed % this.periodNanos);
 		}
 	}
 
@@ -113,7 +163,7 @@ final class AdaptiveRateLimiter {
 	}
 
 	Duration timeout() {
-		return this.limiter.getRateLimiterConfig().getTimeoutDuration();
+		return this.timeout;
 	}
 
 }

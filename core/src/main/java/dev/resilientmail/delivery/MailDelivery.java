@@ -14,7 +14,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.net.ssl.SSLSocketFactory;
 
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
@@ -55,7 +58,9 @@ import dev.resilientmail.transport.CapturingSmtpTransport;
  * }</pre> The session gets {@code mail.smtp.sendpartial=true} (accepted recipients
  * receive the message even when others are refused; the others are reported and retried
  * or not by their own reply) and the policy's timeouts unless the session already sets
- * them. Thread-safe.
+ * them. When TLS is used the server's certificate must name the host connected to
+ * ({@code mail.smtp.ssl.checkserveridentity=true} unless the session says otherwise).
+ * Thread-safe.
  *
  * @since 0.1.0
  */
@@ -95,6 +100,12 @@ public final class MailDelivery implements AutoCloseable {
 
 	private final TransportPool pool;
 
+	private final java.util.Queue<Waiting> waitingForPermit = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+	private final AtomicBoolean dispatching = new AtomicBoolean();
+
+	private final AtomicBoolean dispatchScheduled = new AtomicBoolean();
+
 	private final RateLimiterRegistry rateLimiterRegistry;
 
 	private MailDelivery(Builder builder) {
@@ -130,6 +141,16 @@ public final class MailDelivery implements AutoCloseable {
 		if (this.username != null && this.password != null) {
 			properties.setProperty(prefix + "auth", "true");
 		}
+		if (builder.requireStartTls) {
+			properties.setProperty(prefix + "starttls.enable", "true");
+			properties.setProperty(prefix + "starttls.required", "true");
+		}
+		if (builder.sslSocketFactory != null) {
+			properties.put(prefix + "ssl.socketFactory", builder.sslSocketFactory);
+		}
+		// Angus 2.0 checks by default; say so, so that an Angus with another default
+		// cannot silently accept a certificate issued for another host
+		properties.putIfAbsent(prefix + "ssl.checkserveridentity", "true");
 		if (!this.policy.classificationRules().isEmpty()) {
 			properties.put("resilient-mail.classifier",
 					ReplyClassifier.defaults().withRules(this.policy.classificationRules()));
@@ -277,22 +298,62 @@ public final class MailDelivery implements AutoCloseable {
 		return future;
 	}
 
+	/**
+	 * Queues an attempt for a permit. Attempts wait in one FIFO queue and take permits as
+	 * they come free, so that a lowered limit applies at once to everything still waiting
+	 * (a permit reserved ahead of time would keep the old rate).
+	 */
 	private void runAsync(Job job, CompletableFuture<DeliveryReport> future) {
+		this.waitingForPermit.add(new Waiting(job, future, System.nanoTime()));
+		dispatch();
+	}
+
+	private void dispatch() {
+		if (!this.dispatching.compareAndSet(false, true)) {
+			return;
+		}
 		try {
-			long permitWait = job.limiter.reserve();
-			if (permitWait < 0) {
-				future.completeExceptionally(job.localRateLimit());
-				return;
+			Waiting next;
+			while ((next = this.waitingForPermit.peek()) != null) {
+				if (System.nanoTime() - next.since > this.policy.rateLimitTimeout().toNanos()) {
+					this.waitingForPermit.poll();
+					next.future.completeExceptionally(next.job.localRateLimit());
+					continue;
+				}
+				AdaptiveRateLimiter limiter = next.job.limiter;
+				if (!limiter.tryAcquire()) {
+					scheduleDispatch(limiter.nanosToNextPermit());
+					return;
+				}
+				this.waitingForPermit.poll();
+				Waiting granted = next;
+				this.scheduler.execute(() -> attemptAsync(granted.job, granted.future));
 			}
-			if (permitWait > 0) {
-				this.scheduler.schedule(() -> attemptAsync(job, future), permitWait, TimeUnit.NANOSECONDS);
-				return;
-			}
-			attemptAsync(job, future);
 		}
 		catch (RuntimeException ex) {
-			future.completeExceptionally(ex);
+			// the scheduler was shut down: close() drops what is waiting
+			log.debug("dispatch stopped: {}", ex.toString());
 		}
+		finally {
+			this.dispatching.set(false);
+		}
+		if (!this.waitingForPermit.isEmpty() && !this.dispatchScheduled.get()) {
+			// added while this dispatch was finishing
+			dispatch();
+		}
+	}
+
+	private void scheduleDispatch(long nanos) {
+		if (this.dispatchScheduled.compareAndSet(false, true)) {
+			this.scheduler.schedule(() -> {
+				this.dispatchScheduled.set(false);
+				dispatch();
+			}, Math.max(nanos, 100_000), TimeUnit.NANOSECONDS);
+		}
+	}
+
+	/** An attempt waiting for a permit, since when. */
+	private record Waiting(Job job, CompletableFuture<DeliveryReport> future, long since) {
 	}
 
 	private void attemptAsync(Job job, CompletableFuture<DeliveryReport> future) {
@@ -457,7 +518,13 @@ public final class MailDelivery implements AutoCloseable {
 		}
 
 		Step attempt(boolean permitHeld) {
-			if (!permitHeld && !this.limiter.acquire()) {
+			try {
+				if (!permitHeld && !this.limiter.acquire()) {
+					return new Step(null, localRateLimit(), null, 0);
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
 				return new Step(null, localRateLimit(), null, 0);
 			}
 			this.attempts++;
@@ -659,6 +726,10 @@ public final class MailDelivery implements AutoCloseable {
 
 		private RateLimiterRegistry rateLimiterRegistry;
 
+		private boolean requireStartTls;
+
+		private SSLSocketFactory sslSocketFactory;
+
 		private Builder() {
 		}
 
@@ -732,6 +803,33 @@ public final class MailDelivery implements AutoCloseable {
 		public Builder resilience4jRegistries(RetryRegistry retries, RateLimiterRegistry rateLimiters) {
 			this.retryRegistry = Objects.requireNonNull(retries, "retries");
 			this.rateLimiterRegistry = Objects.requireNonNull(rateLimiters, "rateLimiters");
+			return this;
+		}
+
+		/**
+		 * Requires STARTTLS before anything else: a server that does not offer it gets no
+		 * credentials and no message, and the send fails with a
+		 * {@link dev.resilientmail.PolicyRejection} of reason
+		 * {@code AUTHENTICATION_REQUIRED} that is not retried. Sets
+		 * {@code mail.smtp.starttls.enable} and {@code mail.smtp.starttls.required};
+		 * {@code false} (the default) leaves the session's settings as they are.
+		 * @param require whether STARTTLS is required
+		 * @return this builder
+		 */
+		public Builder requireStartTls(boolean require) {
+			this.requireStartTls = require;
+			return this;
+		}
+
+		/**
+		 * Sets the factory for TLS connections (STARTTLS and {@code smtps}), for example
+		 * one whose trust store holds a private CA. The server's identity is still
+		 * checked against the host name.
+		 * @param factory the factory ({@code mail.smtp.ssl.socketFactory})
+		 * @return this builder
+		 */
+		public Builder sslSocketFactory(SSLSocketFactory factory) {
+			this.sslSocketFactory = Objects.requireNonNull(factory, "factory");
 			return this;
 		}
 

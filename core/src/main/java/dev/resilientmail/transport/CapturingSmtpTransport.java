@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.Socket;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Objects;
@@ -16,6 +18,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
 import jakarta.mail.URLName;
+import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
@@ -49,12 +52,20 @@ import dev.resilientmail.reply.SmtpReply;
  * Replies are read with limits (8 KiB per line, 100 lines or 64 KiB per reply): a server
  * that sends more ends the connection with a {@link dev.resilientmail.TransientFailure}
  * of reason {@code PROTOCOL_ERROR}.
+ * <p>
+ * Refused before anything is sent: no recipients, a recipient without a domain, a CR or
+ * LF in an envelope address or a header ({@code SendFailedException} or
+ * {@code MessagingException}); a message larger than the {@code SIZE} the server
+ * advertised ({@link dev.resilientmail.PermanentFailure} of reason
+ * {@code MESSAGE_TOO_LARGE}, before MAIL FROM).
  *
  * @since 0.1.0
  */
 public class CapturingSmtpTransport extends SMTPTransport {
 
 	private static final VarHandle LINE_INPUT = lineInputHandle();
+
+	private static final VarHandle SERVER_SOCKET = serverSocketHandle();
 
 	private final Capture capture;
 
@@ -63,6 +74,8 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	private BoundedLineInputStream reader;
 
 	private boolean protocolError;
+
+	private boolean readingReply;
 
 	private long messageStart = -1;
 
@@ -159,26 +172,13 @@ public class CapturingSmtpTransport extends SMTPTransport {
 			return super.protocolConnect(host, port, user, password);
 		}
 		catch (MessagingException ex) {
-			SmtpFailure failure = this.translator.connectFailure(ex, from, this.protocolError);
+			SmtpFailure failure = (getRequireStartTLS() && !supportsExtension("STARTTLS")
+					&& this.translator.endedAfterGreetingWithoutStartTls(from))
+							? this.translator.startTlsMissing(ex, from)
+							: this.translator.connectFailure(ex, from, this.protocolError);
 			Capture.log.warn("connect to {}:{} failed: {}", host, port, failure.getMessage());
 			notifyFailed(failure);
 			throw failure;
-		}
-	}
-
-	/**
-	 * Closes the connection. A QUIT that cannot be sent or answered (the server already
-	 * dropped the connection, typically right after the failure being reported) is logged
-	 * and ignored: it must not replace the typed failure of the send in
-	 * {@code Transport.send}'s {@code finally}, and the socket is closed either way.
-	 */
-	@Override
-	public synchronized void close() throws MessagingException {
-		try {
-			super.close();
-		}
-		catch (MessagingException ex) {
-			Capture.log.debug("QUIT failed, connection closed anyway: {}", ex.getMessage());
 		}
 	}
 
@@ -201,6 +201,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 			bounded.startReply();
 		}
 		int code;
+		this.readingReply = true;
 		try {
 			code = super.readServerResponse();
 		}
@@ -209,8 +210,14 @@ public class CapturingSmtpTransport extends SMTPTransport {
 				this.protocolError = true;
 				abort(bounded);
 			}
+			else if (ex.getCause() instanceof IOException) {
+				closeWithoutWaiting();
+			}
 			this.capture.replied(null);
 			throw ex;
+		}
+		finally {
+			this.readingReply = false;
 		}
 		String reply = getLastServerResponse();
 		if (code == -1 && reply != null && !reply.isEmpty() && !reply.equals("[EOF]")) {
@@ -220,17 +227,48 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		return code;
 	}
 
+	/**
+	 * Closes the connection, saying QUIT when it still can. A QUIT that fails because the
+	 * server already dropped the connection is not an error: the socket is closed either
+	 * way, and an exception here would hide the failure that came before it (callers
+	 * close in a {@code finally}).
+	 */
+	@Override
+	public synchronized void close() throws MessagingException {
+		if (this.readingReply) {
+			// Angus closes from inside readServerResponse when a reply has no numeric
+			// code; its QUIT would read the next garbage line and close again, once per
+			// line of an endless stream (and break the transcript): end the connection
+			// here, the next command fails and Angus finishes the close
+			this.protocolError = true;
+			abort(this.reader);
+			return;
+		}
+		try {
+			super.close();
+		}
+		catch (MessagingException ex) {
+			if (!(ex.getNextException() instanceof IOException)) {
+				throw ex;
+			}
+			Capture.log.debug("QUIT failed on a broken connection, closed it: {}", ex.getNextException().toString());
+		}
+	}
+
 	@Override
 	public synchronized void sendMessage(Message message, Address[] addresses)
 			throws MessagingException, SendFailedException {
 		this.lastReport = null;
 		this.lastSent = List.of();
-		refuseLineBreaks(message, addresses);
+		refuseBadInput(message, addresses);
 		List<InternetAddress> recipients = new ArrayList<>(addresses.length);
 		for (Address address : addresses) {
 			if (address instanceof InternetAddress internet && !internet.isGroup()) {
 				recipients.add(internet);
 			}
+		}
+		if (message instanceof MimeMessage mime) {
+			refuseOverSize(mime, recipients);
 		}
 		this.messageRecipients = recipients;
 		this.messageStart = this.capture.position();
@@ -323,14 +361,50 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	}
 
 	/**
-	 * Refuses header injection before anything is sent: a CR or LF in an envelope
-	 * address, or in a header value other than a folding line break (CRLF followed by a
-	 * space or tab).
+	 * Refuses a message larger than the SIZE the server advertised before MAIL FROM: the
+	 * server would only refuse it after the whole upload (RFC 1870).
 	 */
-	private static void refuseLineBreaks(Message message, Address[] addresses) throws MessagingException {
+	private void refuseOverSize(MimeMessage message, List<InternetAddress> recipients) throws MessagingException {
+		checkConnected();
+		String parameter = getExtensionParameter("SIZE");
+		if (parameter == null || parameter.isBlank()) {
+			return;
+		}
+		long limit;
+		try {
+			limit = Long.parseLong(parameter.trim());
+		}
+		catch (NumberFormatException ex) {
+			return;
+		}
+		if (limit <= 0) {
+			return;
+		}
+		long size = WireSize.over(message, limit);
+		if (size > limit) {
+			SmtpFailure failure = this.translator.tooLarge(size, limit, recipients);
+			Capture.log.warn("send refused: {}", failure.getMessage());
+			notifyFailed(failure);
+			throw failure;
+		}
+	}
+
+	/**
+	 * Refuses what a server must never see, before anything is sent: no recipients, a
+	 * recipient without a domain (RFC 5321 needs local-part@domain; a server may append
+	 * its own domain and deliver elsewhere), and header injection: a CR or LF in an
+	 * envelope address, or in a header value other than a folding line break (CRLF
+	 * followed by a space or tab).
+	 */
+	private static void refuseBadInput(Message message, Address[] addresses) throws MessagingException {
 		Objects.requireNonNull(message, "message");
-		if (addresses == null) {
-			throw new SendFailedException("No recipient addresses");
+		List<Address> individuals = (addresses != null) ? individuals(addresses) : List.of();
+		if (individuals.isEmpty()) {
+			throw new SendFailedException(
+					"refusing to send: no recipient addresses"
+							+ ((addresses != null && addresses.length > 0)
+									? " (only empty groups: " + Arrays.toString(addresses) + ")" : "")
+							+ "; nothing was sent");
 		}
 		List<Address> bad = new ArrayList<>();
 		for (Address address : addresses) {
@@ -342,6 +416,17 @@ public class CapturingSmtpTransport extends SMTPTransport {
 			throw new SendFailedException("refusing to send: recipient address contains CR or LF (header injection?): "
 					+ bad.stream().map((a) -> escape(((InternetAddress) a).getAddress())).toList()
 					+ "; nothing was sent", null, new Address[0], new Address[0], bad.toArray(new Address[0]));
+		}
+		for (Address address : individuals) {
+			if (address instanceof InternetAddress internet && !hasDomain(internet.getAddress())) {
+				bad.add(address);
+			}
+		}
+		if (!bad.isEmpty()) {
+			throw new SendFailedException("refusing to send: recipient address without a domain: "
+					+ bad.stream().map((a) -> "'" + escape(((InternetAddress) a).getAddress()) + "'").toList()
+					+ "; an SMTP recipient must be local-part@domain (only 'postmaster' may stand alone);"
+					+ " nothing was sent", null, new Address[0], new Address[0], bad.toArray(new Address[0]));
 		}
 		if (message instanceof MimeMessage mime) {
 			Enumeration<Header> headers = mime.getAllHeaders();
@@ -363,6 +448,37 @@ public class CapturingSmtpTransport extends SMTPTransport {
 				}
 			}
 		}
+	}
+
+	/** The addresses with groups replaced by their members, as Angus sends them. */
+	private static List<Address> individuals(Address[] addresses) {
+		List<Address> individuals = new ArrayList<>(addresses.length);
+		for (Address address : addresses) {
+			if (address instanceof InternetAddress internet && internet.isGroup()) {
+				try {
+					InternetAddress[] members = internet.getGroup(true);
+					if (members != null) {
+						individuals.addAll(Arrays.asList(members));
+					}
+				}
+				catch (AddressException ex) {
+					// Angus then sends the group as it is; so be it
+					individuals.add(address);
+				}
+			}
+			else {
+				individuals.add(address);
+			}
+		}
+		return individuals;
+	}
+
+	private static boolean hasDomain(String address) {
+		if (address == null) {
+			return false;
+		}
+		int at = address.lastIndexOf('@');
+		return (at > 0 && at < address.length() - 1) || address.equalsIgnoreCase("postmaster");
 	}
 
 	private static boolean hasLineBreak(String text) {
@@ -418,6 +534,35 @@ public class CapturingSmtpTransport extends SMTPTransport {
 			catch (IOException ex) {
 				// closing a broken connection; nothing to add
 			}
+		}
+	}
+
+	/**
+	 * A read that timed out or failed ends the connection, and Angus closes it next. Over
+	 * TLS the JDK's {@code SSLSocket.close()} first waits up to the read timeout for the
+	 * server's close_notify, which a stalled server never sends: the failure would take
+	 * two timeouts instead of one.
+	 */
+	private void closeWithoutWaiting() {
+		if (SERVER_SOCKET != null && SERVER_SOCKET.get(this) instanceof Socket socket) {
+			try {
+				socket.setSoTimeout(1);
+			}
+			catch (IOException ex) {
+				// already closed
+			}
+		}
+	}
+
+	private static VarHandle serverSocketHandle() {
+		try {
+			return MethodHandles.privateLookupIn(SMTPTransport.class, MethodHandles.lookup())
+				.findVarHandle(SMTPTransport.class, "serverSocket", Socket.class);
+		}
+		catch (ReflectiveOperationException | RuntimeException ex) {
+			Capture.log.debug("cannot reach the socket on this Angus Mail version ({}); a timed-out TLS"
+					+ " connection may take another timeout to close", ex.toString());
+			return null;
 		}
 	}
 

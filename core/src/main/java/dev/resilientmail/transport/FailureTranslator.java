@@ -37,6 +37,19 @@ final class FailureTranslator {
 	static final Classification ABANDONED = new Classification(FailureKind.TRANSIENT, FailureReason.UNKNOWN,
 			new EnhancedStatusCode(4, 0, 0), true, true, Optional.empty());
 
+	/**
+	 * STARTTLS was required and the server did not offer it: waiting does not change the
+	 * server's configuration, and sending in clear text is what the caller forbade.
+	 */
+	static final Classification STARTTLS_MISSING = new Classification(FailureKind.POLICY_PERMANENT,
+			FailureReason.AUTHENTICATION_REQUIRED, new EnhancedStatusCode(5, 7, 10), true, false, Optional.empty());
+
+	/**
+	 * Larger than the SIZE the server advertised: it would refuse it after the upload.
+	 */
+	static final Classification TOO_LARGE = new Classification(FailureKind.PERMANENT, FailureReason.MESSAGE_TOO_LARGE,
+			new EnhancedStatusCode(5, 3, 4), true, false, Optional.empty());
+
 	private final Capture capture;
 
 	FailureTranslator(Capture capture) {
@@ -82,6 +95,51 @@ final class FailureTranslator {
 		SmtpFailure.Details details = new SmtpFailure.Details(failing.reply(), failing.command(),
 				failing.classification(), this.capture.transcript(), List.of(), 1);
 		return SmtpFailure.of(describe(failing, null) + detail(cause), details, cause);
+	}
+
+	/**
+	 * Whether a connect failure is Angus refusing to go on because STARTTLS was required
+	 * and the greeting's EHLO (or HELO) reply did not offer it: the last exchange is a
+	 * successful EHLO/HELO and no STARTTLS was tried.
+	 */
+	boolean endedAfterGreetingWithoutStartTls(long from) {
+		List<Raw> raws = this.capture.rawSince(from);
+		if (raws.isEmpty()) {
+			return false;
+		}
+		for (Raw raw : raws) {
+			if (raw.command() == SmtpCommand.STARTTLS || raw.command() == SmtpCommand.AUTH) {
+				return false;
+			}
+		}
+		Raw last = raws.get(raws.size() - 1);
+		return (last.command() == SmtpCommand.EHLO || last.command() == SmtpCommand.HELO)
+				&& Capture.parseQuietly(last.reply()).map((reply) -> reply.codeClass() == 2).orElse(false);
+	}
+
+	/** The server did not offer STARTTLS and the session requires it. */
+	SmtpFailure startTlsMissing(Exception cause, long from) {
+		List<Raw> raws = this.capture.rawSince(from);
+		SmtpCommand command = raws.isEmpty() ? SmtpCommand.EHLO : raws.get(raws.size() - 1).command();
+		Failing failing = new Failing(command, Optional.empty(), STARTTLS_MISSING);
+		SmtpFailure.Details details = new SmtpFailure.Details(Optional.empty(), command, STARTTLS_MISSING,
+				this.capture.transcript(), List.of(), 1);
+		return SmtpFailure.of(describe(failing, null) + ": STARTTLS is required (mail.smtp.starttls.required)"
+				+ " but the server did not offer it; nothing was sent, no credentials either", details, cause);
+	}
+
+	/** A message over the server's advertised SIZE, refused before MAIL FROM. */
+	SmtpFailure tooLarge(long size, long limit, List<InternetAddress> recipients) {
+		Failing failing = new Failing(SmtpCommand.MAIL, Optional.empty(), TOO_LARGE);
+		List<RecipientOutcome> outcomes = new ArrayList<>(recipients.size());
+		for (InternetAddress recipient : recipients) {
+			outcomes.add(new RecipientOutcome(recipient, Status.NOT_DELIVERED, Optional.empty(), TOO_LARGE));
+		}
+		SmtpFailure.Details details = new SmtpFailure.Details(Optional.empty(), SmtpCommand.MAIL, TOO_LARGE,
+				this.capture.transcript(), outcomes, 1);
+		return SmtpFailure.of(describe(failing, null) + ": the message is " + size
+				+ " bytes and the server's EHLO reply advertised SIZE " + limit
+				+ "; nothing was sent (no MAIL FROM, no upload)", details, null);
 	}
 
 	/** A failure while sending a message, with one outcome per recipient. */
@@ -229,6 +287,12 @@ final class FailureTranslator {
 				out.append(" ...");
 			}
 		}
+		else if (c.reason() == FailureReason.PROTOCOL_ERROR) {
+			out.append(": unreadable reply");
+		}
+		else if (c == STARTTLS_MISSING || c == TOO_LARGE) {
+			out.append(": refused locally");
+		}
 		else {
 			out.append(": no reply");
 		}
@@ -249,10 +313,40 @@ final class FailureTranslator {
 		while (root.getCause() != null && root.getCause() != root) {
 			root = root.getCause();
 		}
-		if (root instanceof java.io.IOException && root.getMessage() != null) {
-			return " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+		if (root.getMessage() == null) {
+			return "";
+		}
+		boolean tls = false;
+		for (Throwable t = cause; t != null && t.getCause() != t; t = t.getCause()) {
+			tls |= t instanceof javax.net.ssl.SSLException;
+			if (t == root) {
+				break;
+			}
+		}
+		if (root instanceof java.io.IOException || root instanceof java.security.GeneralSecurityException) {
+			// a certificate problem is a GeneralSecurityException under the SSLException
+			return " (" + (tls ? "TLS handshake failed: " : "") + root.getClass().getSimpleName() + ": "
+					+ printable(root.getMessage()) + ")";
 		}
 		return "";
+	}
+
+	/** Control characters out: exception texts end up in log lines. */
+	private static String printable(String text) {
+		StringBuilder out = null;
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c < ' ' || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+				if (out == null) {
+					out = new StringBuilder(text.length()).append(text, 0, i);
+				}
+				out.append('\uFFFD');
+			}
+			else if (out != null) {
+				out.append(c);
+			}
+		}
+		return (out != null) ? out.toString() : text;
 	}
 
 }

@@ -16,7 +16,7 @@ class AdaptiveRateLimiterTests {
 	private final AtomicLong now = new AtomicLong(1_000_000_000L);
 
 	@Test
-	void dropsToEightyPercentOncePerPeriodHoweverManyRepliesSayTooFast() {
+	void dropsOncePerPeriodHoweverManyRepliesSayTooFast() {
 		AdaptiveRateLimiter limiter = limiter(true);
 
 		for (int i = 0; i < 50; i++) {
@@ -26,7 +26,7 @@ class AdaptiveRateLimiterTests {
 
 		this.now.addAndGet(Duration.ofSeconds(1).toNanos());
 		limiter.slowDown();
-		assertThat(limiter.currentLimit()).isEqualTo(64);
+		assertThat(limiter.currentLimit()).as("nothing accepted in the last period: half").isEqualTo(40);
 	}
 
 	@Test
@@ -45,6 +45,25 @@ class AdaptiveRateLimiterTests {
 			limiter.succeeded();
 		}
 		assertThat(limiter.currentLimit()).isEqualTo(100);
+	}
+
+	@Test
+	void dropsToWhatTheServerAcceptedInTheLastPeriodWithinHalfAndEightyPercent() {
+		AdaptiveRateLimiter limiter = limiter(true);
+		for (int i = 0; i < 65; i++) {
+			limiter.succeeded();
+		}
+		this.now.addAndGet(Duration.ofSeconds(1).toNanos());
+
+		limiter.slowDown();
+		assertThat(limiter.currentLimit()).as("65 accepted in the last second").isEqualTo(65);
+
+		for (int i = 0; i < 10; i++) {
+			limiter.succeeded();
+		}
+		this.now.addAndGet(Duration.ofSeconds(1).toNanos());
+		limiter.slowDown();
+		assertThat(limiter.currentLimit()).as("no lower than half of 65").isEqualTo(32);
 	}
 
 	@Test
