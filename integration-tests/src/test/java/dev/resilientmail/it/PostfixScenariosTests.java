@@ -210,13 +210,17 @@ class PostfixScenariosTests {
 		message.setText("x".repeat(150 * 1024));
 		try (MailDelivery delivery = delivery(Listener.MAIN, ONE_ATTEMPT)) {
 			SmtpFailure failure = assertThrows(SmtpFailure.class, () -> delivery.send(message));
-			assertFailure(failure, PermanentFailure.class, "552 5.3.4 Error: message file too big", "5.3.4",
-					FailureReason.MESSAGE_TOO_LARGE, SmtpCommand.END_OF_DATA);
-			// Postfix advertises SIZE 102400, but MAIL FROM carries no SIZE=: the body
-			// went
-			// out and was refused after the final dot
-			assertThat(failure.transcript().last(SmtpCommand.MAIL).orElseThrow().commandLine()).doesNotContain("SIZE=");
-			table.failure("message over message_size_limit (102400), refused after the body", failure);
+			// Postfix advertises SIZE 102400 in its EHLO reply: the library refuses the
+			// message before MAIL FROM instead of uploading 150 KiB to be told 552 5.3.4
+			assertThat(failure).isInstanceOf(PermanentFailure.class);
+			assertThat(failure.reason()).isEqualTo(FailureReason.MESSAGE_TOO_LARGE);
+			assertThat(failure.enhancedCode()).hasToString("5.3.4");
+			assertThat(failure.reply()).isEmpty();
+			assertThat(failure.transcript().last(SmtpCommand.EHLO).orElseThrow().reply().orElseThrow().text())
+				.contains("SIZE 102400");
+			assertThat(failure.transcript().last(SmtpCommand.MAIL)).isEmpty();
+			assertThat(failure.transcript().last(SmtpCommand.DATA)).isEmpty();
+			table.failure("message over message_size_limit (102400): refused locally before MAIL FROM", failure);
 		}
 	}
 
