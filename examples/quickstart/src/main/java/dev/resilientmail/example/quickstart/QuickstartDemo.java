@@ -85,7 +85,7 @@ public final class QuickstartDemo {
 				rows.add(send(out, delivery, recorder, "421 mid-session", "reconnect@example.net"));
 				rows.add(send(out, delivery, recorder, "partial", "ann@example.org", "gone@example.org",
 						"bea@example.org"));
-				rows.add(send(out, delivery, recorder, "drop after body", "uncertain@example.net"));
+				rows.add(send(out, delivery, recorder, "drop after body", "dropped@example.net"));
 			}
 			rows.add(rateLimited(out, server));
 			out.println();
@@ -128,7 +128,7 @@ public final class QuickstartDemo {
 		server.when(Phase.RCPT)
 			.recipient("gone@example.org")
 			.reply("550 5.1.1 <gone@example.org>: Recipient address rejected: User unknown in local recipient table");
-		server.when(Phase.END_OF_DATA).recipient("uncertain@example.net").drop();
+		server.when(Phase.END_OF_DATA).recipient("dropped@example.net").drop();
 		RateWindow window = new RateWindow(SERVER_RATE);
 		server.when(Phase.MAIL)
 			.respond((call) -> (call.commandLine().contains("<burst@") && !window.admit())
