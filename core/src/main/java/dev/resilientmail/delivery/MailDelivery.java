@@ -11,6 +11,7 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -103,6 +104,12 @@ public final class MailDelivery implements AutoCloseable {
 	private final java.util.Queue<Waiting> waitingForPermit = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
 	private final AtomicBoolean dispatching = new AtomicBoolean();
+
+	/**
+	 * Async sends that are not in an attempt right now (waiting for a permit or for their
+	 * next retry): close() ends them with a failure instead of leaving them pending.
+	 */
+	private final Map<CompletableFuture<DeliveryReport>, Job> idle = new ConcurrentHashMap<>();
 
 	private final AtomicBoolean dispatchScheduled = new AtomicBoolean();
 
@@ -294,7 +301,14 @@ public final class MailDelivery implements AutoCloseable {
 			future.completeExceptionally(ex);
 			return future;
 		}
-		this.scheduler.execute(() -> runAsync(job, future));
+		this.idle.put(future, job);
+		try {
+			this.scheduler.execute(() -> runAsync(job, future));
+		}
+		catch (RejectedExecutionException closed) {
+			this.idle.remove(future);
+			future.completeExceptionally(closedBeforeSending(job));
+		}
 		return future;
 	}
 
@@ -304,6 +318,7 @@ public final class MailDelivery implements AutoCloseable {
 	 * (a permit reserved ahead of time would keep the old rate).
 	 */
 	private void runAsync(Job job, CompletableFuture<DeliveryReport> future) {
+		this.idle.put(future, job);
 		this.waitingForPermit.add(new Waiting(job, future, System.nanoTime()));
 		dispatch();
 	}
@@ -317,6 +332,7 @@ public final class MailDelivery implements AutoCloseable {
 			while ((next = this.waitingForPermit.peek()) != null) {
 				if (System.nanoTime() - next.since > this.policy.rateLimitTimeout().toNanos()) {
 					this.waitingForPermit.poll();
+					this.idle.remove(next.future);
 					next.future.completeExceptionally(next.job.localRateLimit());
 					continue;
 				}
@@ -327,7 +343,13 @@ public final class MailDelivery implements AutoCloseable {
 				}
 				this.waitingForPermit.poll();
 				Waiting granted = next;
-				this.scheduler.execute(() -> attemptAsync(granted.job, granted.future));
+				this.idle.remove(granted.future);
+				try {
+					this.scheduler.execute(() -> attemptAsync(granted.job, granted.future));
+				}
+				catch (RejectedExecutionException closed) {
+					granted.future.completeExceptionally(closedBeforeSending(granted.job));
+				}
 			}
 		}
 		catch (RuntimeException ex) {
@@ -369,7 +391,14 @@ public final class MailDelivery implements AutoCloseable {
 				future.completeExceptionally(step.error);
 			}
 			else {
-				this.scheduler.schedule(() -> runAsync(job, future), step.waitMillis, TimeUnit.MILLISECONDS);
+				this.idle.put(future, job);
+				try {
+					this.scheduler.schedule(() -> runAsync(job, future), step.waitMillis, TimeUnit.MILLISECONDS);
+				}
+				catch (RejectedExecutionException closed) {
+					this.idle.remove(future);
+					future.completeExceptionally(job.lastFailure.withAttempts(job.attempts));
+				}
 			}
 		}
 		catch (RuntimeException ex) {
@@ -378,13 +407,27 @@ public final class MailDelivery implements AutoCloseable {
 	}
 
 	/**
-	 * Stops the background threads and closes pooled connections; sends in progress
-	 * finish, scheduled retries are dropped.
+	 * Stops the background threads and closes pooled connections. Attempts in progress
+	 * finish; asynchronous sends still waiting for a permit or for a retry are completed
+	 * with their last failure (or, if never tried, a {@code TransientFailure} saying that
+	 * nothing was sent), so that no future stays pending.
 	 */
 	@Override
 	public void close() {
 		this.scheduler.shutdownNow();
 		this.pool.close();
+		// nothing may stay pending forever: what waited for a permit or a retry ends with
+		// its last failure, or a failure saying that nothing was sent
+		for (Map.Entry<CompletableFuture<DeliveryReport>, Job> waiting : this.idle.entrySet()) {
+			Job job = waiting.getValue();
+			waiting.getKey().completeExceptionally(closedBeforeSending(job));
+		}
+		this.idle.clear();
+	}
+
+	private static SmtpFailure closedBeforeSending(Job job) {
+		return (job.lastFailure != null) ? job.lastFailure.withAttempts(job.attempts) : job.notSent(
+				"this MailDelivery was closed before the message was sent; nothing was sent", FailureReason.UNKNOWN);
 	}
 
 	/**
@@ -633,8 +676,20 @@ public final class MailDelivery implements AutoCloseable {
 		}
 
 		SmtpFailure localRateLimit() {
-			Classification classification = new Classification(FailureKind.TRANSIENT, FailureReason.RATE_LIMITED,
-					new EnhancedStatusCode(4, 7, 0), true, true, Optional.empty());
+			return notSent("local rate limit: no permit to send to " + MailDelivery.this.host + ":"
+					+ MailDelivery.this.port + " within " + this.limiter.timeout() + "; nothing was sent",
+					FailureReason.RATE_LIMITED);
+		}
+
+		/**
+		 * A failure raised here, without contacting the server, for what is still
+		 * pending.
+		 */
+		SmtpFailure notSent(String why, FailureReason reason) {
+			Classification classification = new Classification(
+					FailureKind.TRANSIENT, reason, (reason == FailureReason.RATE_LIMITED)
+							? new EnhancedStatusCode(4, 7, 0) : new EnhancedStatusCode(4, 0, 0),
+					true, true, Optional.empty());
 			List<RecipientOutcome> all = new ArrayList<>();
 			for (InternetAddress recipient : this.pending) {
 				all.add(new RecipientOutcome(recipient, RecipientOutcome.Status.NOT_DELIVERED, Optional.empty(),
@@ -645,12 +700,8 @@ public final class MailDelivery implements AutoCloseable {
 					all.add(entry.getValue());
 				}
 			}
-			return new TransientFailure(
-					"local rate limit: no permit to send to " + MailDelivery.this.host + ":" + MailDelivery.this.port
-							+ " within " + this.limiter.timeout() + "; nothing was sent",
-					new SmtpFailure.Details(Optional.empty(), SmtpCommand.ANY, classification, SmtpTranscript.EMPTY,
-							all, Math.max(1, this.attempts)),
-					null);
+			return new TransientFailure(why, new SmtpFailure.Details(Optional.empty(), SmtpCommand.ANY, classification,
+					SmtpTranscript.EMPTY, all, Math.max(1, this.attempts)), null);
 		}
 
 	}

@@ -330,6 +330,46 @@ class MailDeliveryTests {
 	}
 
 	@Test
+	void closingEndsAsyncSendsWaitingForARetryOrAPermitInsteadOfLeavingThemPending(FaultSmtpServer server)
+			throws Exception {
+		server.when(Phase.RCPT).recipient("ann@example.com").reply("451 4.3.0 Temporary lookup failure");
+		java.util.concurrent.CountDownLatch retryScheduled = new java.util.concurrent.CountDownLatch(1);
+		MailDelivery closing = MailDelivery.builder(server.host(), server.port())
+			.policy(policy().waitDuration(Duration.ofHours(1))
+				.maxWaitDuration(Duration.ofHours(1))
+				.maxElapsed(Duration.ofHours(2))
+				.rateLimit(1, Duration.ofHours(1))
+				.rateLimitTimeout(Duration.ofHours(2))
+				.build())
+			.listener(new DeliveryListener() {
+				@Override
+				public void onRetry(dev.resilientmail.SmtpFailure failure, long waitMillis) {
+					retryScheduled.countDown();
+				}
+			})
+			.build();
+		java.util.concurrent.CompletableFuture<DeliveryReport> retrying = closing.sendAsync(message("ann@example.com"));
+		assertThat(retryScheduled.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+		java.util.concurrent.CompletableFuture<DeliveryReport> waiting = closing.sendAsync(message("bob@example.com"));
+
+		closing.close();
+
+		assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
+			.isThrownBy(() -> retrying.get(5, java.util.concurrent.TimeUnit.SECONDS))
+			.havingCause()
+			.isInstanceOfSatisfying(TransientFailure.class, (failure) -> {
+				assertThat(failure.attempts()).isEqualTo(1);
+				assertThat(failure.reason()).isEqualTo(FailureReason.SYSTEM_ERROR);
+			});
+		assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
+			.isThrownBy(() -> waiting.get(5, java.util.concurrent.TimeUnit.SECONDS))
+			.havingCause()
+			.isInstanceOf(TransientFailure.class)
+			.withMessageContaining("closed before the message was sent; nothing was sent");
+		assertThat(server.messages()).isEmpty();
+	}
+
+	@Test
 	void messageWithoutRecipientsIsRefusedBeforeConnecting(FaultSmtpServer server) throws Exception {
 		this.delivery = delivery(server, policy());
 		MimeMessage message = new MimeMessage(Session.getInstance(new Properties()));
