@@ -121,7 +121,9 @@ public final class MailDelivery implements AutoCloseable {
 		this.listener = builder.listener;
 		this.rateLimiterRegistry = builder.rateLimiterRegistry;
 		DeliveryListener forward = builder.listener;
-		this.exchangeListener = new DeliveryListener() {
+		// no listener, no wrapper: the transport builds exchanges only for a listener
+		// (or DEBUG logging), and a wrapper around NONE made it build one per reply
+		this.exchangeListener = (forward == DeliveryListener.NONE) ? DeliveryListener.NONE : new DeliveryListener() {
 			@Override
 			public void onExchange(dev.resilientmail.reply.SmtpExchange exchange) {
 				forward.onExchange(exchange);
@@ -524,7 +526,9 @@ public final class MailDelivery implements AutoCloseable {
 
 		private final AdaptiveRateLimiter limiter = limiter();
 
-		private final Map<InternetAddress, RecipientOutcome> outcomes = new LinkedHashMap<>();
+		// made at the first attempt, not when the job is queued: thousands of queued
+		// sendAsync jobs should hold little more than their messages
+		private Map<InternetAddress, RecipientOutcome> outcomes;
 
 		private List<InternetAddress> pending;
 
@@ -532,7 +536,7 @@ public final class MailDelivery implements AutoCloseable {
 
 		private final long startNanos = System.nanoTime();
 
-		private final Retry.AsyncContext<DeliveryReport> retryContext = MailDelivery.this.retry.asyncContext();
+		private Retry.AsyncContext<DeliveryReport> retryContext;
 
 		private SmtpFailure lastFailure;
 
@@ -550,7 +554,7 @@ public final class MailDelivery implements AutoCloseable {
 			if (all == null || all.length == 0) {
 				throw new MessagingException("message has no recipients (To, Cc or Bcc); nothing was sent");
 			}
-			List<InternetAddress> recipients = new ArrayList<>();
+			List<InternetAddress> recipients = new ArrayList<>(all.length);
 			for (Address address : all) {
 				if (address instanceof InternetAddress internet && !recipients.contains(internet)) {
 					recipients.add(internet);
@@ -558,6 +562,20 @@ public final class MailDelivery implements AutoCloseable {
 			}
 			this.message = message;
 			this.pending = recipients;
+		}
+
+		private Map<InternetAddress, RecipientOutcome> outcomes() {
+			if (this.outcomes == null) {
+				this.outcomes = new LinkedHashMap<>();
+			}
+			return this.outcomes;
+		}
+
+		private Retry.AsyncContext<DeliveryReport> retryContext() {
+			if (this.retryContext == null) {
+				this.retryContext = MailDelivery.this.retry.asyncContext();
+			}
+			return this.retryContext;
 		}
 
 		Step attempt(boolean permitHeld) {
@@ -576,10 +594,10 @@ public final class MailDelivery implements AutoCloseable {
 				DeliveryReport report = sendOnce(this.message, this.pending);
 				this.limiter.succeeded();
 				for (RecipientOutcome outcome : report.recipientOutcomes()) {
-					this.outcomes.put(outcome.recipient(), outcome);
+					outcomes().put(outcome.recipient(), outcome);
 				}
-				if (this.outcomes.values().stream().allMatch(RecipientOutcome::isDelivered)) {
-					DeliveryReport done = new DeliveryReport(List.copyOf(this.outcomes.values()), report.finalReply(),
+				if (outcomes().values().stream().allMatch(RecipientOutcome::isDelivered)) {
+					DeliveryReport done = new DeliveryReport(List.copyOf(outcomes().values()), report.finalReply(),
 							report.transcript(), this.attempts);
 					notifyListener(() -> MailDelivery.this.listener.onDelivered(done));
 					return new Step(done, null, null, 0);
@@ -600,7 +618,7 @@ public final class MailDelivery implements AutoCloseable {
 			List<InternetAddress> retry = new ArrayList<>();
 			boolean split = false;
 			for (RecipientOutcome outcome : failure.recipientOutcomes()) {
-				this.outcomes.put(outcome.recipient(), outcome);
+				outcomes().put(outcome.recipient(), outcome);
 				if (outcome.isDelivered()) {
 					continue;
 				}
@@ -618,7 +636,7 @@ public final class MailDelivery implements AutoCloseable {
 					retry.addAll(this.pending);
 				}
 				for (InternetAddress recipient : this.pending) {
-					this.outcomes.put(recipient, new RecipientOutcome(recipient, RecipientOutcome.Status.NOT_DELIVERED,
+					outcomes().put(recipient, new RecipientOutcome(recipient, RecipientOutcome.Status.NOT_DELIVERED,
 							failure.reply(), failure.classification()));
 				}
 			}
@@ -634,7 +652,7 @@ public final class MailDelivery implements AutoCloseable {
 				this.pending = retry;
 				return new Step(null, null, null, 0);
 			}
-			long wait = retry.isEmpty() ? -1 : this.retryContext.onError(failure);
+			long wait = retry.isEmpty() ? -1 : retryContext().onError(failure);
 			if (wait < 0) {
 				return new Step(null, finalFailure(failure), null, 0);
 			}
@@ -649,8 +667,8 @@ public final class MailDelivery implements AutoCloseable {
 		}
 
 		private SmtpFailure finalFailure(SmtpFailure last) {
-			this.retryContext.onComplete();
-			List<RecipientOutcome> all = List.copyOf(this.outcomes.values());
+			retryContext().onComplete();
+			List<RecipientOutcome> all = List.copyOf(outcomes().values());
 			boolean uncertain = all.stream().anyMatch((o) -> o.status() == RecipientOutcome.Status.UNCERTAIN);
 			RecipientOutcome worst = null;
 			for (RecipientOutcome outcome : all) {
@@ -695,7 +713,7 @@ public final class MailDelivery implements AutoCloseable {
 				all.add(new RecipientOutcome(recipient, RecipientOutcome.Status.NOT_DELIVERED, Optional.empty(),
 						classification));
 			}
-			for (Map.Entry<InternetAddress, RecipientOutcome> entry : this.outcomes.entrySet()) {
+			for (Map.Entry<InternetAddress, RecipientOutcome> entry : outcomes().entrySet()) {
 				if (!this.pending.contains(entry.getKey())) {
 					all.add(entry.getValue());
 				}

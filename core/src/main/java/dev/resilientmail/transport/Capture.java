@@ -66,6 +66,13 @@ final class Capture {
 
 	private final long[] times;
 
+	/**
+	 * Exchanges already built from a slot's strings: a pooled connection's report asks
+	 * for the whole transcript after every message, and parsing the same replies again
+	 * each time made reports cost more than the send itself.
+	 */
+	private final SmtpExchange[] built;
+
 	/** Exchanges ever recorded on this transport; ring slot = index % capacity. */
 	private long total;
 
@@ -91,6 +98,7 @@ final class Capture {
 		this.commandLines = new String[this.capacity];
 		this.replies = new String[this.capacity];
 		this.times = new long[this.capacity];
+		this.built = new SmtpExchange[this.capacity];
 	}
 
 	private static int positive(Properties properties, String key, int defaultValue) {
@@ -148,6 +156,7 @@ final class Capture {
 		this.commandLines[slot] = line;
 		this.replies[slot] = reply;
 		this.times[slot] = this.clock.millis();
+		this.built[slot] = null;
 		this.total++;
 		this.chars += line.length() + ((reply != null) ? reply.length() : 0);
 		while (this.chars > this.maxChars && this.total - this.oldest > 1) {
@@ -177,6 +186,7 @@ final class Capture {
 				+ ((this.replies[slot] != null) ? this.replies[slot].length() : 0);
 		this.commandLines[slot] = null;
 		this.replies[slot] = null;
+		this.built[slot] = null;
 		this.oldest++;
 	}
 
@@ -205,17 +215,23 @@ final class Capture {
 	}
 
 	SmtpTranscript transcript() {
-		List<SmtpExchange> exchanges = new ArrayList<>((int) (this.total - this.oldest));
+		SmtpExchange[] exchanges = new SmtpExchange[(int) (this.total - this.oldest)];
 		for (long i = this.oldest; i < this.total; i++) {
-			exchanges.add(exchange(i));
+			exchanges[(int) (i - this.oldest)] = exchange(i);
 		}
-		return new SmtpTranscript(exchanges, (int) Math.min(Integer.MAX_VALUE, this.oldest));
+		// List.of makes the one copy; the transcript keeps that immutable list as it is
+		return new SmtpTranscript(List.of(exchanges), (int) Math.min(Integer.MAX_VALUE, this.oldest));
 	}
 
 	private SmtpExchange exchange(long index) {
 		int slot = (int) (index % this.capacity);
-		return new SmtpExchange(this.commands[slot], this.commandLines[slot], parseQuietly(this.replies[slot]),
-				Instant.ofEpochMilli(this.times[slot]));
+		SmtpExchange exchange = this.built[slot];
+		if (exchange == null) {
+			exchange = new SmtpExchange(this.commands[slot], this.commandLines[slot], parseQuietly(this.replies[slot]),
+					Instant.ofEpochMilli(this.times[slot]));
+			this.built[slot] = exchange;
+		}
+		return exchange;
 	}
 
 	static Optional<SmtpReply> parseQuietly(String reply) {
