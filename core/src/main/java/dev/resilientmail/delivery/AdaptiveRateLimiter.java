@@ -50,14 +50,6 @@ final class AdaptiveRateLimiter {
 
 	private int successesLastPeriod = -1;
 
-	AdaptiveRateLimiter(String destination, DeliveryPolicy policy) {
-		this(destination, policy, System::nanoTime, null);
-	}
-
-	AdaptiveRateLimiter(String destination, DeliveryPolicy policy, LongSupplier nanoTime) {
-		this(destination, policy, nanoTime, null);
-	}
-
 	AdaptiveRateLimiter(String destination, DeliveryPolicy policy, LongSupplier nanoTime,
 			RateLimiterRegistry registry) {
 		this.nanoTime = nanoTime;

@@ -45,15 +45,9 @@ class DeliveryLoadTests {
 				.rateLimit(serverRate * 2, Duration.ofSeconds(1))
 				.rateLimitTimeout(Duration.ofMinutes(5))
 				.build();
-			try (MailDelivery delivery = MailDelivery.builder(server.host(), server.port())
-				.policy(policy)
-				.asyncThreads(4)
-				.build()) {
+			try (MailDelivery delivery = asyncDelivery(server, policy)) {
 				long start = System.nanoTime();
-				List<CompletableFuture<DeliveryReport>> futures = new ArrayList<>();
-				for (int i = 0; i < messages; i++) {
-					futures.add(delivery.sendAsync(MailDeliveryTests.message("user" + i + "@example.com")));
-				}
+				List<CompletableFuture<DeliveryReport>> futures = sendToUsers(delivery, messages);
 				awaitAll(futures, Duration.ofMinutes(2));
 				long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
@@ -96,19 +90,9 @@ class DeliveryLoadTests {
 			int threadsBefore = Thread.activeCount();
 			long peakHeap = 0;
 			int peakThreads = 0;
-			try (MailDelivery delivery = MailDelivery.builder(server.host(), server.port())
-				.policy(policy)
-				.asyncThreads(4)
-				.build()) {
+			try (MailDelivery delivery = asyncDelivery(server, policy)) {
 				long start = System.nanoTime();
-				List<CompletableFuture<DeliveryReport>> futures = new ArrayList<>();
-				for (int i = 0; i < messages; i++) {
-					futures.add(delivery.sendAsync(MailDeliveryTests.message("user" + i + "@example.com")));
-					if (i % 500 == 0) {
-						peakHeap = Math.max(peakHeap, memory.getHeapMemoryUsage().getUsed());
-						peakThreads = Math.max(peakThreads, Thread.activeCount());
-					}
-				}
+				List<CompletableFuture<DeliveryReport>> futures = sendToUsers(delivery, messages);
 				CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
 				while (!all.isDone()) {
 					try {
@@ -142,6 +126,20 @@ class DeliveryLoadTests {
 			}
 			assertThat(copies).hasSize(messages).allSatisfy((recipient, count) -> assertThat(count).isEqualTo(1));
 		}
+	}
+
+	private static MailDelivery asyncDelivery(FaultSmtpServer server, DeliveryPolicy policy) {
+		return MailDelivery.builder(server.host(), server.port()).policy(policy).asyncThreads(4).build();
+	}
+
+	/** Queues one message to each of user0..userN-1@example.com. */
+	private static List<CompletableFuture<DeliveryReport>> sendToUsers(MailDelivery delivery, int messages)
+			throws jakarta.mail.MessagingException {
+		List<CompletableFuture<DeliveryReport>> futures = new ArrayList<>(messages);
+		for (int i = 0; i < messages; i++) {
+			futures.add(delivery.sendAsync(MailDeliveryTests.message("user" + i + "@example.com")));
+		}
+		return futures;
 	}
 
 	private static void awaitAll(List<CompletableFuture<DeliveryReport>> futures, Duration timeout)

@@ -61,7 +61,7 @@ class ReadmeSnippetsTests {
 		assertThat(commands.get(1)).isEqualTo("./mvnw -B verify");
 		assertThat(block.find()).as("one code block only").isFalse();
 		String ci = Files.readString(ROOT.resolve(".ci/run"));
-		assertThat(ci).as("CI runs the README's own commands").contains("/^## Quick start/").contains("README.md");
+		assertThat(ci).as("CI runs the README's own commands").contains(commands.get(0)).contains(commands.get(1));
 	}
 
 	private static List<String> blocks(String language) throws IOException {
