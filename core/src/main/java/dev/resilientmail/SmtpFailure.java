@@ -13,7 +13,7 @@ import jakarta.mail.internet.InternetAddress;
 import dev.resilientmail.classify.Classification;
 import dev.resilientmail.classify.FailureKind;
 import dev.resilientmail.classify.FailureReason;
-import dev.resilientmail.delivery.RecipientOutcome;
+import dev.resilientmail.RecipientOutcome;
 import dev.resilientmail.reply.EnhancedStatusCode;
 import dev.resilientmail.reply.SmtpCommand;
 import dev.resilientmail.reply.SmtpReply;

@@ -7,7 +7,7 @@ import java.io.Serial;
  * reply: the server may have accepted the message. Sending it again can deliver a second
  * copy, so it is not retried unless the policy explicitly allows it. Its classification
  * is transient ({@code CONNECTION_FAILED}); the recipients in question are
- * {@link dev.resilientmail.delivery.RecipientOutcome.Status#UNCERTAIN}.
+ * {@link dev.resilientmail.RecipientOutcome.Status#UNCERTAIN}.
  *
  * @since 0.1.0
  */

@@ -33,6 +33,9 @@ import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.resilientmail.DeliveryListener;
+import dev.resilientmail.DeliveryReport;
+import dev.resilientmail.RecipientOutcome;
 import dev.resilientmail.SmtpFailure;
 import dev.resilientmail.TransientFailure;
 import dev.resilientmail.UncertainDelivery;

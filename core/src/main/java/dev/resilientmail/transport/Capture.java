@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.resilientmail.classify.ReplyClassifier;
-import dev.resilientmail.delivery.DeliveryListener;
+import dev.resilientmail.DeliveryListener;
 import dev.resilientmail.reply.SmtpCommand;
 import dev.resilientmail.reply.SmtpExchange;
 import dev.resilientmail.reply.SmtpReply;

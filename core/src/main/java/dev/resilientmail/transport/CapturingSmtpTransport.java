@@ -27,9 +27,9 @@ import org.eclipse.angus.mail.util.LineInputStream;
 
 import dev.resilientmail.SmtpFailure;
 import dev.resilientmail.classify.Classification;
-import dev.resilientmail.delivery.DeliveryListener;
-import dev.resilientmail.delivery.DeliveryReport;
-import dev.resilientmail.delivery.RecipientOutcome;
+import dev.resilientmail.DeliveryListener;
+import dev.resilientmail.DeliveryReport;
+import dev.resilientmail.RecipientOutcome;
 import dev.resilientmail.reply.SmtpCommand;
 import dev.resilientmail.reply.SmtpReply;
 

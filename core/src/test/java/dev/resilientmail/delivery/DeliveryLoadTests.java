@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import dev.resilientmail.DeliveryReport;
 import dev.resilientmail.testkit.Action;
 import dev.resilientmail.testkit.FaultSmtpServer;
 import dev.resilientmail.testkit.Phase;

@@ -16,6 +16,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import dev.resilientmail.DeliveryListener;
+import dev.resilientmail.DeliveryReport;
+import dev.resilientmail.RecipientOutcome;
 import dev.resilientmail.SmtpFailure;
 import dev.resilientmail.UncertainDelivery;
 import dev.resilientmail.testkit.Action;

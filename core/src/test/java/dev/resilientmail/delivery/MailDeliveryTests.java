@@ -6,6 +6,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
 
+import dev.resilientmail.DeliveryListener;
+import dev.resilientmail.DeliveryReport;
+import dev.resilientmail.RecipientOutcome;
 import dev.resilientmail.PermanentFailure;
 import dev.resilientmail.PolicyRejection;
 import dev.resilientmail.TransientFailure;

@@ -9,7 +9,7 @@ import dev.resilientmail.TransientFailure;
 import dev.resilientmail.classify.FailureKind;
 import dev.resilientmail.classify.FailureReason;
 import dev.resilientmail.delivery.DeliveryPolicy;
-import dev.resilientmail.delivery.DeliveryReport;
+import dev.resilientmail.DeliveryReport;
 import dev.resilientmail.delivery.MailDelivery;
 import dev.resilientmail.reply.SmtpCommand;
 import dev.resilientmail.testkit.FaultSmtpServer;

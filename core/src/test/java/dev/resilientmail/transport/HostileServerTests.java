@@ -23,7 +23,7 @@ import dev.resilientmail.PermanentFailure;
 import dev.resilientmail.SmtpFailure;
 import dev.resilientmail.TransientFailure;
 import dev.resilientmail.classify.FailureReason;
-import dev.resilientmail.delivery.DeliveryListener;
+import dev.resilientmail.DeliveryListener;
 import dev.resilientmail.reply.SmtpCommand;
 import dev.resilientmail.reply.SmtpExchange;
 import jakarta.mail.Session;

@@ -13,7 +13,8 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import dev.resilientmail.delivery.DeliveryReport;
+import dev.resilientmail.DeliveryListener;
+import dev.resilientmail.DeliveryReport;
 import dev.resilientmail.reply.SmtpCommand;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -106,7 +107,7 @@ class TransportWiringTests {
 		assertThat(Session.getInstance(props).getTransport("smtps")).isInstanceOf(CapturingSmtpsTransport.class);
 	}
 
-	static final class RecordingListener implements dev.resilientmail.delivery.DeliveryListener {
+	static final class RecordingListener implements dev.resilientmail.DeliveryListener {
 
 		final java.util.List<dev.resilientmail.reply.SmtpExchange> exchanges = new java.util.concurrent.CopyOnWriteArrayList<>();
 

@@ -6,7 +6,7 @@ import jakarta.mail.internet.MimeMessage;
 
 import org.springframework.mail.SimpleMailMessage;
 
-import dev.resilientmail.delivery.DeliveryReport;
+import dev.resilientmail.DeliveryReport;
 
 /**
  * Sends mail without blocking the calling thread: attempts run on the library's own

@@ -6,8 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.resilientmail.SmtpFailure;
-import dev.resilientmail.delivery.DeliveryListener;
-import dev.resilientmail.delivery.DeliveryReport;
+import dev.resilientmail.DeliveryListener;
+import dev.resilientmail.DeliveryReport;
 import dev.resilientmail.reply.SmtpExchange;
 
 /**

@@ -7,8 +7,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import dev.resilientmail.SmtpFailure;
-import dev.resilientmail.delivery.DeliveryListener;
-import dev.resilientmail.delivery.DeliveryReport;
+import dev.resilientmail.DeliveryListener;
+import dev.resilientmail.DeliveryReport;
 import dev.resilientmail.reply.SmtpExchange;
 import dev.resilientmail.reply.SmtpReply;
 

@@ -19,9 +19,9 @@ import org.springframework.mail.MailPreparationException;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
 import org.springframework.util.StringUtils;
 
-import dev.resilientmail.delivery.DeliveryListener;
+import dev.resilientmail.DeliveryListener;
 import dev.resilientmail.delivery.DeliveryPolicy;
-import dev.resilientmail.delivery.DeliveryReport;
+import dev.resilientmail.DeliveryReport;
 import dev.resilientmail.delivery.MailDelivery;
 
 /**

@@ -24,7 +24,7 @@ import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
 import org.springframework.util.StringUtils;
 
-import dev.resilientmail.delivery.DeliveryListener;
+import dev.resilientmail.DeliveryListener;
 import dev.resilientmail.delivery.DeliveryPolicy;
 import dev.resilientmail.delivery.MailDelivery;
 

@@ -1,6 +1,7 @@
 package dev.resilientmail.spring;
 
-import dev.resilientmail.delivery.DeliveryReport;
+import dev.resilientmail.DeliveryListener;
+import dev.resilientmail.DeliveryReport;
 
 /**
  * Told the final outcome of each message sent through the starter's senders, once per

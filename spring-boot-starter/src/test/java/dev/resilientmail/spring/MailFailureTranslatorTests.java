@@ -21,7 +21,7 @@ import dev.resilientmail.UncertainDelivery;
 import dev.resilientmail.classify.Classification;
 import dev.resilientmail.classify.FailureKind;
 import dev.resilientmail.classify.FailureReason;
-import dev.resilientmail.delivery.RecipientOutcome;
+import dev.resilientmail.RecipientOutcome;
 import dev.resilientmail.reply.SmtpCommand;
 import dev.resilientmail.reply.SmtpReply;
 import dev.resilientmail.reply.SmtpTranscript;

@@ -30,6 +30,7 @@ import org.springframework.mail.SimpleMailMessage;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
 
+import dev.resilientmail.DeliveryReport;
 import dev.resilientmail.TransientFailure;
 import dev.resilientmail.classify.FailureKind;
 import dev.resilientmail.delivery.DeliveryPolicy;
@@ -208,13 +209,13 @@ class ResilientMailAutoConfigurationTests {
 			}
 
 			@Override
-			public java.util.concurrent.CompletableFuture<dev.resilientmail.delivery.DeliveryReport> sendAsync(
+			public java.util.concurrent.CompletableFuture<dev.resilientmail.DeliveryReport> sendAsync(
 					jakarta.mail.internet.MimeMessage message) {
 				throw new UnsupportedOperationException();
 			}
 
 			@Override
-			public java.util.concurrent.CompletableFuture<dev.resilientmail.delivery.DeliveryReport> sendAsync(
+			public java.util.concurrent.CompletableFuture<dev.resilientmail.DeliveryReport> sendAsync(
 					SimpleMailMessage message) {
 				throw new UnsupportedOperationException();
 			}

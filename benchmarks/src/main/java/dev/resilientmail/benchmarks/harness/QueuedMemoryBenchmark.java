@@ -14,7 +14,7 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 
 import dev.resilientmail.delivery.DeliveryPolicy;
-import dev.resilientmail.delivery.DeliveryReport;
+import dev.resilientmail.DeliveryReport;
 import dev.resilientmail.delivery.MailDelivery;
 import dev.resilientmail.testkit.Action;
 import dev.resilientmail.testkit.Phase;

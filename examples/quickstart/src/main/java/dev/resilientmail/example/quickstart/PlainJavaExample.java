@@ -8,7 +8,7 @@ import dev.resilientmail.PolicyRejection;
 import dev.resilientmail.TransientFailure;
 import dev.resilientmail.UncertainDelivery;
 import dev.resilientmail.delivery.DeliveryPolicy;
-import dev.resilientmail.delivery.DeliveryReport;
+import dev.resilientmail.DeliveryReport;
 import dev.resilientmail.delivery.MailDelivery;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetAddress;

@@ -11,11 +11,11 @@ import java.util.stream.Collectors;
 
 import dev.resilientmail.SmtpFailure;
 import dev.resilientmail.classify.FailureReason;
-import dev.resilientmail.delivery.DeliveryListener;
+import dev.resilientmail.DeliveryListener;
 import dev.resilientmail.delivery.DeliveryPolicy;
-import dev.resilientmail.delivery.DeliveryReport;
+import dev.resilientmail.DeliveryReport;
 import dev.resilientmail.delivery.MailDelivery;
-import dev.resilientmail.delivery.RecipientOutcome;
+import dev.resilientmail.RecipientOutcome;
 import dev.resilientmail.reply.EnhancedStatusCode;
 import dev.resilientmail.reply.ReplyCatalog;
 import dev.resilientmail.reply.SmtpReply;

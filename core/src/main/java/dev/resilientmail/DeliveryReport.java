@@ -1,4 +1,4 @@
-package dev.resilientmail.delivery;
+package dev.resilientmail;
 
 import java.util.List;
 import java.util.Objects;

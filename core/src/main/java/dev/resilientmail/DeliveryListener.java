@@ -1,6 +1,5 @@
-package dev.resilientmail.delivery;
+package dev.resilientmail;
 
-import dev.resilientmail.SmtpFailure;
 import dev.resilientmail.reply.SmtpExchange;
 
 /**
