@@ -49,14 +49,14 @@ class DefaultReplyClassifierTests {
 				row("451 4.7.650 The mail server [192.0.2.25] has been temporarily rate limited due to IP reputation.",
 						"MAIL", POLICY_TRANSIENT, FailureReason.SENDER_BLOCKED, true, "4.7.650"),
 				row("451 4.7.500 Server busy. Please try again later from [192.0.2.1]. (AS77714)", "RCPT",
-						POLICY_TRANSIENT, FailureReason.SYSTEM_ERROR, true, "4.7.500"),
+						POLICY_TRANSIENT, FailureReason.RATE_LIMITED, true, "4.7.500"),
 				row("421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints",
 						"MAIL", POLICY_TRANSIENT, FailureReason.RATE_LIMITED, true, "4.7.0"),
-				// a 5xx quota that resets: permanent for this attempt, still worth a
-				// later retry
-				row("550 5.4.5 Daily user sending limit exceeded.", "MAIL", PERMANENT, FailureReason.RATE_LIMITED, true,
+				// a 5xx limit that resets is transient: the type a user catches says
+				// waiting helps
+				row("550 5.4.5 Daily user sending limit exceeded.", "MAIL", TRANSIENT, FailureReason.RATE_LIMITED, true,
 						"5.4.5"),
-				row("554 5.2.121 Recipient's hourly message receipt limit exceeded", "RCPT", PERMANENT,
+				row("554 5.2.121 Recipient's hourly message receipt limit exceeded", "RCPT", TRANSIENT,
 						FailureReason.RATE_LIMITED, true, "5.2.121"),
 				row("421 4.7.0 Too many concurrent SMTP connections from this IP", "CONNECT", TRANSIENT,
 						FailureReason.CONNECTION_LIMIT, true, "4.7.0"),
@@ -79,7 +79,7 @@ class DefaultReplyClassifierTests {
 						FailureReason.AUTHENTICATION_REQUIRED, false, "5.7.0"),
 				// "try again later": retry even on a 5xx whose reason allows it, never on
 				// an unknown mailbox
-				row("554 5.3.0 Unable to process the message now, try again later", "END_OF_DATA", PERMANENT,
+				row("554 5.3.0 Unable to process the message now, try again later", "END_OF_DATA", TRANSIENT,
 						FailureReason.SYSTEM_ERROR, true, "5.3.0"),
 				row("550 5.1.1 User unknown; do not try again later", "RCPT", PERMANENT, FailureReason.MAILBOX_UNKNOWN,
 						false, "5.1.1"),
@@ -225,7 +225,7 @@ class DefaultReplyClassifierTests {
 	@Test
 	void ruleNeverTurnsASuccessIntoAFailure() {
 		ReplyClassifier withRule = this.classifier
-			.withRules(List.of(ClassificationRule.builder().command(SmtpCommand.ANY).kind(PERMANENT).build()));
+			.withRules(List.of(ClassificationRule.builder().enhancedCode("*.*.*").kind(PERMANENT).build()));
 		assertThat(withRule.classify(SmtpReply.parse("250 2.1.5 Ok"), SmtpCommand.RCPT).kind()).isEqualTo(SUCCESS);
 		assertThat(withRule.classify(SmtpReply.parse("550 5.1.1 User unknown"), SmtpCommand.RCPT).kind())
 			.isEqualTo(PERMANENT);
