@@ -50,6 +50,8 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 	/** What a provider's own token weighs against a phrase's length. */
 	private static final int SIGNAL_BONUS = 12;
 
+	private static final String SENDER_PHASE = "sender-phase: an unknown mailbox before RCPT is the sender's";
+
 	private static final List<String> NO_RULE = List.of("first-digit: no rule matched; the basic code's first digit");
 
 	static final DefaultReplyClassifier INSTANCE = new DefaultReplyClassifier(RuleFile.loadDefault());
@@ -206,6 +208,13 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 			evidence = (outcome != null) ? outcome.evidence : NO_RULE;
 		}
 		FailureReason reason = (outcome != null) ? outcome.reason : FailureReason.UNKNOWN;
+		if (reason == FailureReason.MAILBOX_UNKNOWN && isAboutTheSender(phase)) {
+			// before RCPT the only mailbox in play is the sender's: "User unknown" in
+			// reply
+			// to MAIL refuses the sender and says nothing about any recipient
+			reason = FailureReason.SENDER_BLOCKED;
+			evidence = List.of(evidence.get(0), SENDER_PHASE);
+		}
 		boolean transientFailure = codeClass == 4;
 		if (outcome != null && outcome.transientFailure != null) {
 			transientFailure = outcome.transientFailure;
@@ -234,6 +243,20 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 		}
 		FailureKind kind = FailureKind.of(transientFailure, policy);
 		return new Classification(kind, reason, enhanced, given == null, kind.isRetryable(), retryAfter, evidence);
+	}
+
+	private static boolean isAboutTheSender(SmtpCommand phase) {
+		switch (phase) {
+			case CONNECT:
+			case EHLO:
+			case HELO:
+			case STARTTLS:
+			case AUTH:
+			case MAIL:
+				return true;
+			default:
+				return false;
+		}
 	}
 
 	private static boolean waitingCanHelp(FailureReason reason) {
@@ -279,7 +302,10 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 
 		int weakScore = -1;
 
-		/** The best strong phrase of a rule with an enhanced-code condition. */
+		/**
+		 * The best strong phrase of a rule that beats decisive codes: one written for an
+		 * enhanced code family, or marked decisive.
+		 */
 		int scoped = -1;
 
 		int scopedScore = -1;
@@ -310,7 +336,7 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 			}
 			Rule rule = this.classifier.textRules[owner];
 			int score = this.classifier.phraseScore[phrase];
-			boolean scopedRule = !rule.weak && !rule.enhanced.isEmpty();
+			boolean scopedRule = !rule.weak && (rule.decisive || !rule.enhanced.isEmpty());
 			if (score <= (rule.weak ? this.weakScore : this.bestScore) && (!scopedRule || score <= this.scopedScore)) {
 				return;
 			}

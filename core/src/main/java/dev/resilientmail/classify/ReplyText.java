@@ -95,6 +95,11 @@ final class ReplyText {
 					continue;
 				}
 				int end = tokenEnd(line, i);
+				int open = line.indexOf('<', i + 1);
+				if (open > i && open < end) {
+					// "user<bob@example.com>": the words before the bracket are words
+					end = open;
+				}
 				int tagEnd = (c == '[') ? tagEnd(line, i) : -1;
 				if (tagEnd > 0) {
 					signal(line, i + 1, tagEnd, out);
@@ -317,7 +322,7 @@ final class ReplyText {
 				return HOST;
 			}
 		}
-		if (to - from >= 8 && digits >= 2 && letters >= 1 && at < 0 && isIdText(line, from, to)) {
+		if (to - from >= 10 && digits >= 2 && letters >= 1 && at < 0 && !emptyLabel && isIdText(line, from, to)) {
 			return ID;
 		}
 		return WORDS;
@@ -387,6 +392,10 @@ final class ReplyText {
 					continue;
 				}
 				int end = tokenEnd(line, i);
+				int open = line.indexOf('<', i + 1);
+				if (open > i && open < end) {
+					end = open;
+				}
 				int tagEnd = (c == '[') ? tagEnd(line, i) : -1;
 				if (tagEnd > 0) {
 					append(out, PLACEHOLDERS[TAG] + line.substring(i + 1, tagEnd).toLowerCase() + ">");

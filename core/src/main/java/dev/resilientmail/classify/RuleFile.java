@@ -320,8 +320,9 @@ final class RuleFile {
 		if (!text && (rule.weak || rule.regex != null)) {
 			throw error(rule.line, "rule '" + rule.id + "': 'weak' and 'regex' need phrases or signals");
 		}
-		if (rule.decisive && (text || rule.enhanced.isEmpty())) {
-			throw error(rule.line, "rule '" + rule.id + "': 'decisive' is for enhanced-code rules without phrases");
+		if (rule.decisive && !text && rule.enhanced.isEmpty()) {
+			throw error(rule.line, "rule '" + rule.id + "': 'decisive' needs enhanced codes (a code rule) or phrases"
+					+ " (a text rule that beats decisive codes)");
 		}
 		this.rules.add(new Rule(rule));
 	}
