@@ -50,7 +50,7 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 	/** What a provider's own token weighs against a phrase's length. */
 	private static final int SIGNAL_BONUS = 12;
 
-	private static final String SENDER_PHASE = "sender-phase: an unknown mailbox before RCPT is the sender's";
+	private static final String SENDER_PHASE = "sender-phase: an unknown mailbox in reply to MAIL is the sender's";
 
 	private static final List<String> NO_RULE = List.of("first-digit: no rule matched; the basic code's first digit");
 
@@ -245,18 +245,13 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 		return new Classification(kind, reason, enhanced, given == null, kind.isRetryable(), retryAfter, evidence);
 	}
 
+	/**
+	 * In reply to MAIL the only mailbox in play is the sender's. (Greeting and HELO
+	 * phases are left alone: bounces often name them for replies that were about a
+	 * recipient.)
+	 */
 	private static boolean isAboutTheSender(SmtpCommand phase) {
-		switch (phase) {
-			case CONNECT:
-			case EHLO:
-			case HELO:
-			case STARTTLS:
-			case AUTH:
-			case MAIL:
-				return true;
-			default:
-				return false;
-		}
+		return phase == SmtpCommand.MAIL;
 	}
 
 	private static boolean waitingCanHelp(FailureReason reason) {
