@@ -322,7 +322,9 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 			int owner = this.classifier.phraseRule[phrase];
 			if (owner < 0) {
 				if (owner == LATER) {
-					this.later = phrase;
+					if (this.later < 0) {
+						this.later = phrase;
+					}
 				}
 				else {
 					this.delay = true;
