@@ -23,6 +23,8 @@ final class AngusInternals {
 
 	private static final VarHandle SERVER_SOCKET = serverSocketHandle();
 
+	private static final VarHandle LAST_RESPONSE = lastResponseHandle();
+
 	private AngusInternals() {
 	}
 
@@ -77,6 +79,31 @@ final class AngusInternals {
 			catch (IOException ex) {
 				// already closed
 			}
+		}
+	}
+
+	/**
+	 * Replaces the reply Angus keeps (and puts into the exceptions it builds) with a
+	 * redacted one.
+	 * @return whether it could
+	 */
+	static boolean replaceLastResponse(SMTPTransport transport, String reply) {
+		if (LAST_RESPONSE == null) {
+			return false;
+		}
+		LAST_RESPONSE.set(transport, reply);
+		return true;
+	}
+
+	private static VarHandle lastResponseHandle() {
+		try {
+			return MethodHandles.privateLookupIn(SMTPTransport.class, MethodHandles.lookup())
+				.findVarHandle(SMTPTransport.class, "lastServerResponse", String.class);
+		}
+		catch (ReflectiveOperationException | RuntimeException ex) {
+			Capture.log.warn("cannot redact credentials in the replies Angus Mail keeps on this version ({}); its"
+					+ " own exceptions may hold a reply that echoes them", ex.toString());
+			return null;
 		}
 	}
 

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 import jakarta.mail.Address;
 import jakarta.mail.Header;
@@ -45,38 +46,10 @@ final class CallerInput {
 									? " (only empty groups: " + Arrays.toString(addresses) + ")" : "")
 							+ "; nothing was sent");
 		}
-		List<Address> bad = new ArrayList<>();
-		for (Address address : individuals) {
-			if (address instanceof InternetAddress internet && hasLineBreak(internet.getAddress())) {
-				bad.add(address);
-			}
-		}
-		if (!bad.isEmpty()) {
-			throw new SendFailedException("refusing to send: recipient address contains CR or LF (header injection?): "
-					+ bad.stream().map((a) -> escape(((InternetAddress) a).getAddress())).toList()
-					+ "; nothing was sent", null, new Address[0], new Address[0], bad.toArray(new Address[0]));
-		}
-		for (Address address : individuals) {
-			if (address instanceof InternetAddress internet && hasNul(internet.getAddress())) {
-				bad.add(address);
-			}
-		}
-		if (!bad.isEmpty()) {
-			throw new SendFailedException("refusing to send: recipient address contains a NUL character: "
-					+ bad.stream().map((a) -> escape(((InternetAddress) a).getAddress())).toList()
-					+ "; nothing was sent", null, new Address[0], new Address[0], bad.toArray(new Address[0]));
-		}
-		for (Address address : individuals) {
-			if (address instanceof InternetAddress internet && !hasDomain(internet.getAddress())) {
-				bad.add(address);
-			}
-		}
-		if (!bad.isEmpty()) {
-			throw new SendFailedException("refusing to send: recipient address without a domain: "
-					+ bad.stream().map((a) -> "'" + escape(((InternetAddress) a).getAddress()) + "'").toList()
-					+ "; an SMTP recipient must be local-part@domain (only 'postmaster' may stand alone);"
-					+ " nothing was sent", null, new Address[0], new Address[0], bad.toArray(new Address[0]));
-		}
+		refuseRecipients(individuals, CallerInput::hasLineBreak, "contains CR or LF (header injection?)", "");
+		refuseRecipients(individuals, CallerInput::hasNul, "contains a NUL character", "");
+		refuseRecipients(individuals, (address) -> !hasDomain(address), "without a domain",
+				"; an SMTP recipient must be local-part@domain (only 'postmaster' may stand alone)");
 		if (message instanceof MimeMessage mime) {
 			if (anyHeaderLineBreak(mime)) {
 				Enumeration<Header> headers = mime.getAllHeaders();
@@ -100,6 +73,25 @@ final class CallerInput {
 			}
 		}
 		refuseBadEnvelope(message, session, protocol);
+	}
+
+	private static void refuseRecipients(List<Address> recipients, Predicate<String> bad, String why, String advice)
+			throws SendFailedException {
+		List<Address> refused = new ArrayList<>();
+		for (Address address : recipients) {
+			if (address instanceof InternetAddress internet && bad.test(internet.getAddress())) {
+				refused.add(address);
+			}
+		}
+		if (!refused.isEmpty()) {
+			throw new SendFailedException(
+					"refusing to send: recipient address " + why + ": "
+							+ refused.stream()
+								.map((a) -> "'" + escape(((InternetAddress) a).getAddress()) + "'")
+								.toList()
+							+ advice + "; nothing was sent",
+					null, new Address[0], new Address[0], refused.toArray(new Address[0]));
+		}
 	}
 
 	/**

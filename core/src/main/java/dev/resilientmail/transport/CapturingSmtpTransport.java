@@ -220,6 +220,9 @@ public class CapturingSmtpTransport extends SMTPTransport {
 			this.readingReply = false;
 		}
 		String reply = getLastServerResponse();
+		if (reply != null && reply != super.getLastServerResponse()) {
+			AngusInternals.replaceLastResponse(this, reply);
+		}
 		if (code == -1 && reply != null && !reply.isEmpty() && !reply.equals("[EOF]")) {
 			this.protocolError = true;
 		}
