@@ -165,7 +165,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 			SmtpFailure failure = (getRequireStartTLS() && !supportsExtension("STARTTLS")
 					&& this.translator.endedAfterGreetingWithoutStartTls(from))
 							? this.translator.startTlsMissing(ex, from)
-							: this.translator.connectFailure(ex, from, this.protocolError);
+							: this.translator.connectFailure(ex, from, this.protocolError, host);
 			Capture.log.warn("connect to {}:{} failed: {}", host, port, failure.getMessage());
 			notifyFailed(failure);
 			throw failure;

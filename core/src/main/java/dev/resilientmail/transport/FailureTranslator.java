@@ -81,8 +81,18 @@ final class FailureTranslator {
 	}
 
 	/** A failure while connecting, greeting, saying EHLO, STARTTLS or AUTH. */
-	SmtpFailure connectFailure(Exception cause, long from, boolean protocolError) {
+	SmtpFailure connectFailure(Exception cause, long from, boolean protocolError, String host) {
 		List<Raw> raws = this.capture.rawSince(from);
+		Optional<String> certificate = TlsVerification.problem(cause, host);
+		if (certificate.isPresent()) {
+			SmtpCommand command = raws.isEmpty() ? SmtpCommand.CONNECT : raws.get(raws.size() - 1).command();
+			Failing failing = new Failing(command, Optional.empty(), TlsVerification.CERTIFICATE_REFUSED);
+			SmtpFailure.Details details = new SmtpFailure.Details(Optional.empty(), command,
+					TlsVerification.CERTIFICATE_REFUSED, this.capture.transcript(), List.of(), 1);
+			return SmtpFailure.of(describe(failing) + ": " + certificate.get()
+					+ "; nothing was sent, no credentials either (not retried: waiting does not change a certificate)",
+					details, cause);
+		}
 		Failing failing;
 		if (raws.isEmpty()) {
 			failing = new Failing(SmtpCommand.CONNECT, Optional.empty(),
@@ -306,7 +316,7 @@ final class FailureTranslator {
 		else if (c.reason() == FailureReason.PROTOCOL_ERROR) {
 			out.append(": unreadable reply");
 		}
-		else if (c == STARTTLS_MISSING || c == TOO_LARGE) {
+		else if (c == STARTTLS_MISSING || c == TOO_LARGE || c == TlsVerification.CERTIFICATE_REFUSED) {
 			out.append(": refused locally");
 		}
 		else {
