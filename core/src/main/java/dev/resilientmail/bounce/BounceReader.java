@@ -34,6 +34,10 @@ final class BounceReader {
 	private static final Pattern AUTO_REPLY_SUBJECT = Pattern.compile(
 			"(?i)^(?:auto(?:matic)?[ -]?(?:reply|response|antwort|answer)|autoreply|auto:|out of (?:the )?office|abwesenheit|vacation|r[ée]ponse automatique|respuesta autom[áa]tica|risposta automatica)");
 
+	private static final Pattern FINAL_RECIPIENT = Pattern.compile("(?im)^final-recipient:[ \\t]*\\S");
+
+	private static final Pattern REPORTING_MTA = Pattern.compile("(?im)^reporting-mta:");
+
 	private static final DateTimeFormatter RFC_5322 = DateTimeFormatter.RFC_1123_DATE_TIME;
 
 	private final ReplyClassifier classifier;
@@ -58,8 +62,9 @@ final class BounceReader {
 		if (parts.feedback != null || "feedback-report".equalsIgnoreCase(top.reportType)) {
 			return report(Type.FEEDBACK_REPORT, "RFC5965", null, null, parts, List.of(), top, note);
 		}
-		if (parts.status != null) {
-			BounceReport dsn = deliveryStatus(top, parts, note);
+		String statusText = (parts.status != null) ? parts.status.text() : embeddedStatusFields(parts.human());
+		if (statusText != null) {
+			BounceReport dsn = deliveryStatus(statusText, parts, note);
 			if (dsn != null) {
 				return dsn;
 			}
@@ -67,8 +72,22 @@ final class BounceReader {
 		return text(top, parts, note);
 	}
 
-	private BounceReport deliveryStatus(Mime.Part top, Parts parts, String note) {
-		String content = parts.status.text();
+	/**
+	 * Delivery-status fields written into the text of a report whose structure is broken
+	 * (no part boundaries): from the {@code Reporting-MTA} or first
+	 * {@code Final-Recipient} line on; {@code null} when there are none.
+	 */
+	private static String embeddedStatusFields(String text) {
+		Matcher recipient = FINAL_RECIPIENT.matcher(text);
+		if (!recipient.find()) {
+			return null;
+		}
+		Matcher mta = REPORTING_MTA.matcher(text);
+		int start = (mta.find() && mta.start() < recipient.start()) ? mta.start() : recipient.start();
+		return text.substring(start);
+	}
+
+	private BounceReport deliveryStatus(String content, Parts parts, String note) {
 		List<Headers> groups = new ArrayList<>();
 		int position = 0;
 		while (position < content.length() && groups.size() <= BounceParser.MAX_RECIPIENTS) {
@@ -109,8 +128,9 @@ final class BounceReader {
 			return null;
 		}
 		String reportingMta = mta(message.value("reporting-mta"));
-		return new BounceReport(type(recipients), parts.status.type.contains("global") ? "RFC6533" : "RFC3464",
-				optional(reportingMta), date(message.value("arrival-date")), originalMessageId(parts),
+		boolean global = parts.status != null && parts.status.type.contains("global");
+		return new BounceReport(type(recipients), global ? "RFC6533" : "RFC3464", optional(reportingMta),
+				date(message.value("arrival-date")), originalMessageId(parts),
 				optional(message.value("original-envelope-id")), recipients, optional(note));
 	}
 
@@ -131,15 +151,19 @@ final class BounceReader {
 					"neither a delivery-status report nor a known bounce format, and not from a mail system");
 		}
 		String human = TextDetector.humanPart(whole, this.formats);
+		// a recipient line never names the mail system itself or the envelope sender; any
+		// other mention of the original sender (To, the returned From) is only excluded
+		// where no line names a recipient
 		Set<String> excluded = new HashSet<>();
 		addAddresses(headers.value("from"), excluded);
-		addAddresses(headers.value("to"), excluded);
-		addAddresses(headers.value("reply-to"), excluded);
-		if (parts.returned != null && parts.returned.message != null) {
-			addAddresses(parts.returned.message.headers.value("from"), excluded);
-			addAddresses(parts.returned.message.headers.value("return-path"), excluded);
-		}
 		TextDetector.senders(whole, excluded);
+		Set<String> senders = new HashSet<>(excluded);
+		addAddresses(headers.value("to"), senders);
+		addAddresses(headers.value("reply-to"), senders);
+		if (parts.returned != null && parts.returned.message != null) {
+			addAddresses(parts.returned.message.headers.value("from"), senders);
+			addAddresses(parts.returned.message.headers.value("return-path"), senders);
+		}
 		List<TextDetector.Block> blocks = new ArrayList<>();
 		if (failedHeader) {
 			for (String address : headers.value("x-failed-recipients").split("[,\\s]+")) {
@@ -162,7 +186,7 @@ final class BounceReader {
 		else {
 			blocks.addAll(TextDetector.blocks(human, excluded, BounceParser.MAX_RECIPIENTS));
 			if (blocks.isEmpty()) {
-				TextDetector.Block block = TextDetector.anywhere(human, excluded);
+				TextDetector.Block block = TextDetector.anywhere(human, senders);
 				if (block != null) {
 					blocks.add(block);
 				}
@@ -430,7 +454,7 @@ final class BounceReader {
 					this.htmls.add(part);
 				}
 			});
-			if (this.texts.isEmpty() && this.htmls.isEmpty() && !top.isMultipart() && top.message == null
+			if (this.texts.isEmpty() && this.htmls.isEmpty() && top.children.isEmpty() && top.message == null
 					&& this.status == null) {
 				this.texts.add(top);
 			}

@@ -51,7 +51,12 @@ final class Mime {
 
 	/** Reads the whole input as a message. */
 	static Part parse(String raw) {
-		return new Reader(raw).message(0, raw.length(), 0);
+		int start = 0;
+		if (raw.startsWith("From ")) {
+			// a mailbox (mbox) separator line before the header fields
+			start = nextLine(raw, lineEnd(raw, 0, raw.length()), raw.length());
+		}
+		return new Reader(raw).message(start, raw.length(), 0);
 	}
 
 	/**
@@ -165,8 +170,18 @@ final class Mime {
 			if (depth >= MAX_DEPTH || this.parts >= MAX_PARTS) {
 				return;
 			}
-			if (part.isMultipart() && part.boundary != null && !part.boundary.isEmpty()) {
-				split(part, depth + 1);
+			if (part.isMultipart() && part.boundary != null && !part.boundary.isEmpty()
+					&& occurs(part, "--" + part.boundary)) {
+				split(part, "--" + part.boundary, depth + 1);
+			}
+			else if (part.isMultipart() || (depth == 0 && !part.headers.has("content-type"))) {
+				// a boundary that never occurs (or a multipart body with no declared
+				// type):
+				// split on the delimiter line the body repeats, if any
+				String found = guessDelimiter(part);
+				if (found != null) {
+					split(part, found, depth + 1);
+				}
 			}
 			else if (part.type.equals("message/rfc822") || part.type.equals("message/global")
 					|| part.type.equals("text/rfc822-headers") || part.type.equals("message/rfc822-headers")) {
@@ -181,8 +196,36 @@ final class Mime {
 			}
 		}
 
-		private void split(Part part, int depth) {
-			String delimiter = "--" + part.boundary;
+		private boolean occurs(Part part, String delimiter) {
+			int at = this.raw.indexOf(delimiter, part.bodyStart);
+			return at >= 0 && at < part.bodyEnd;
+		}
+
+		/**
+		 * The first {@code --token} line that occurs again later in the body, or null.
+		 */
+		private String guessDelimiter(Part part) {
+			int position = part.bodyStart;
+			int end = part.bodyEnd;
+			int lines = 0;
+			while (position < end && lines++ < 200) {
+				int lineEnd = lineEnd(this.raw, position, end);
+				if (lineEnd - position >= 8 && this.raw.startsWith("--", position)
+						&& this.raw.charAt(position + 2) > ' ' && this.raw.charAt(position + 2) != '-') {
+					String line = this.raw.substring(position, lineEnd).trim();
+					if (line.indexOf(' ') < 0 && !line.endsWith("--")) {
+						int again = this.raw.indexOf("\n" + line, lineEnd);
+						if (again >= 0 && again < end) {
+							return line;
+						}
+					}
+				}
+				position = nextLine(this.raw, lineEnd, end);
+			}
+			return null;
+		}
+
+		private void split(Part part, String delimiter, int depth) {
 			int end = part.bodyEnd;
 			int position = part.bodyStart;
 			int partStart = -1;
