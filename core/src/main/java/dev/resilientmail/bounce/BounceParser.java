@@ -25,7 +25,7 @@ import dev.resilientmail.classify.ReplyClassifier;
  * and memory are bounded whatever the input: at most {@value #MAX_MESSAGE_BYTES} bytes of
  * a message are read (a bounce says what it has to say at its start; a longer returned
  * message is cut), at most 16 levels of MIME nesting and 500 parts are taken apart, at
- * most 512 Ki characters of text are decoded per part, header fields are cut at 16 Ki
+ * most 1 Mi characters of text are decoded per part, header fields are cut at 16 Ki
  * characters, and at most {@value #MAX_RECIPIENTS} recipients are reported. So parsing
  * uses memory of a small multiple of {@value #MAX_MESSAGE_BYTES} bytes and time linear in
  * it.

@@ -64,8 +64,7 @@ record Diagnostic(String text, Optional<SmtpReply> reply, Optional<EnhancedStatu
 			new PhaseWording(SmtpCommand.EHLO,
 					Pattern.compile("\\b(?:ehlo|helo)\\b|my name was rejected", Pattern.CASE_INSENSITIVE)),
 			new PhaseWording(SmtpCommand.CONNECT,
-					Pattern.compile("initial connection|greeting|after connect|banner|connected to [^ ]+ but",
-							Pattern.CASE_INSENSITIVE)));
+					Pattern.compile("initial connection|greeting|after connect|banner", Pattern.CASE_INSENSITIVE)));
 
 	private record PhaseWording(SmtpCommand phase, Pattern pattern) {
 	}

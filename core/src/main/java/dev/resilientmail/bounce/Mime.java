@@ -28,7 +28,7 @@ final class Mime {
 	static final int MAX_PARTS = 500;
 
 	/** Characters of decoded text kept per part. */
-	static final int MAX_TEXT = 512 * 1024;
+	static final int MAX_TEXT = 1024 * 1024;
 
 	private Mime() {
 	}
