@@ -8,6 +8,9 @@ import java.util.Properties;
 import jakarta.activation.MimeType;
 import jakarta.mail.internet.MimeMessage;
 
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import io.github.resilience4j.retry.RetryRegistry;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -70,6 +73,8 @@ public final class ResilientMailAutoConfiguration {
 	ResilientJavaMailSender mailSender(MailProperties mailProperties, ResilientMailProperties properties,
 			ObjectProvider<SslBundles> sslBundles, DeliveryPolicy policy, ObjectProvider<DeliveryListener> listeners,
 			ObjectProvider<SendObserver> observers, ObjectProvider<MailDeliveryCustomizer> customizers,
+			ObjectProvider<RetryRegistry> retryRegistries, ObjectProvider<RateLimiterRegistry> rateLimiterRegistries,
+			ObjectProvider<Resilience4jRegistries.MeterBinder> meterBinders,
 			ConfigurableListableBeanFactory beanFactory, Environment environment) {
 		if (!beanFactory.containsBeanDefinition(POLICY_BEAN)) {
 			IgnoredPolicyKeys.warn(environment);
@@ -82,6 +87,8 @@ public final class ResilientMailAutoConfiguration {
 		}
 		List<MailDeliveryCustomizer> deliveryCustomizers = new ArrayList<>();
 		deliveryCustomizers.add((builder) -> builder.asyncThreads(asyncThreads));
+		deliveryCustomizers.add(Resilience4jRegistries.customizer(retryRegistries.getIfAvailable(),
+				rateLimiterRegistries.getIfAvailable(), meterBinders.getIfAvailable()));
 		deliveryCustomizers.addAll(customizers.orderedStream().toList());
 		ResilientJavaMailSender sender = new ResilientJavaMailSender(policy,
 				CompositeDeliveryListener.of(listeners.orderedStream().toList()), observers.orderedStream().toList(),

@@ -65,8 +65,8 @@ class ResilientMailEndToEndTests {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(ResilientMailAutoConfiguration.class,
 					ResilientMailMetricsAutoConfiguration.class, MailSenderAutoConfiguration.class,
-					MailSenderValidatorAutoConfiguration.class, HealthContributorAutoConfiguration.class,
-					MailHealthContributorAutoConfiguration.class))
+					MailSenderValidatorAutoConfiguration.class, ResilientMailHealthAutoConfiguration.class,
+					HealthContributorAutoConfiguration.class, MailHealthContributorAutoConfiguration.class))
 			.withBean(SimpleMeterRegistry.class)
 			.withBean(SignupMailer.class)
 			.withPropertyValues("spring.mail.host=" + server.host(), "spring.mail.port=" + server.port(),
@@ -270,11 +270,21 @@ class ResilientMailEndToEndTests {
 	}
 
 	@Test
-	void springBootsHealthIndicatorReportsTheServerUp(FaultSmtpServer server) {
+	void theMailHealthReportsRecentSendsWithoutConnectingPerProbe(FaultSmtpServer server) {
 		contextRunner(server).run((context) -> {
-			Health health = context.getBean("mailHealthContributor", HealthIndicator.class).health();
+			HealthIndicator indicator = context.getBean("mailHealthContributor", HealthIndicator.class);
+			assertThat(indicator.health().getStatus()).isEqualTo(Status.UNKNOWN);
+			context.getBean(SignupMailer.class).welcome("alice@example.com");
+			int connections = server.connectionCount();
+			Health health = null;
+			for (int probe = 0; probe < 5; probe++) {
+				health = indicator.health();
+			}
+			assertThat(server.connectionCount()).as("connections opened by five probes").isEqualTo(connections);
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
-			assertThat(health.getDetails()).containsEntry("location", server.host() + ":" + server.port());
+			assertThat(health.getDetails()).containsKey("lastSuccess")
+				.containsEntry("sessionFailuresInARow", 0)
+				.containsEntry("currentRateLimit", 14);
 		});
 	}
 
