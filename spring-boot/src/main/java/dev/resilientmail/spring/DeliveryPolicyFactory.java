@@ -4,15 +4,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import dev.resilientmail.classify.ClassificationRule;
 import dev.resilientmail.classify.FailureKind;
+import dev.resilientmail.classify.FailureReason;
 import dev.resilientmail.delivery.DeliveryPolicy;
 
 /**
  * Turns {@link ResilientMailProperties} into a {@link DeliveryPolicy}, checking every
- * value first so that all problems are reported together, each with its key.
+ * value first so that all problems are reported together, each with its key, then lets
+ * the {@link DeliveryPolicyCustomizer}s refine it.
  */
 final class DeliveryPolicyFactory {
 
@@ -34,13 +37,42 @@ final class DeliveryPolicyFactory {
 	 * @throws InvalidResilientMailConfigurationException listing every invalid value
 	 */
 	static DeliveryPolicy create(ResilientMailProperties properties) {
-		return new DeliveryPolicyFactory().build(properties);
+		return create(properties, List.of());
 	}
 
-	private DeliveryPolicy build(ResilientMailProperties properties) {
+	/**
+	 * Builds the policy and lets the customizers refine it.
+	 * @param properties the bound properties
+	 * @param customizers applied in order to the builder holding the configured values
+	 * @return the policy
+	 * @throws InvalidResilientMailConfigurationException listing every invalid value, or
+	 * naming the customizer that set one
+	 */
+	static DeliveryPolicy create(ResilientMailProperties properties, List<DeliveryPolicyCustomizer> customizers) {
+		DeliveryPolicy.Builder builder = new DeliveryPolicyFactory().configured(properties);
+		for (DeliveryPolicyCustomizer customizer : customizers) {
+			try {
+				customizer.customize(builder);
+			}
+			catch (IllegalArgumentException | NullPointerException ex) {
+				throw new InvalidResilientMailConfigurationException(
+						List.of(InvalidResilientMailConfigurationException.Problem.of(customizer, ex)));
+			}
+		}
+		try {
+			return builder.build();
+		}
+		catch (IllegalArgumentException | IllegalStateException ex) {
+			throw new InvalidResilientMailConfigurationException(
+					List.of(InvalidResilientMailConfigurationException.Problem.of(customizers, ex)));
+		}
+	}
+
+	private DeliveryPolicy.Builder configured(ResilientMailProperties properties) {
 		ResilientMailProperties.Retry retry = properties.getRetry();
 		ResilientMailProperties.RateLimiter rateLimiter = properties.getRateLimiter();
 		ResilientMailProperties.Pool pool = properties.getPool();
+		ResilientMailProperties.Timeouts timeouts = properties.getTimeouts();
 		atLeast("retry.max-attempts", retry.getMaxAttempts(), 1, "a whole number of at least 1 (1 = no retry)");
 		notNegative("retry.wait-duration", retry.getWaitDuration());
 		double multiplier = retry.getExponentialBackoffMultiplier();
@@ -53,6 +85,14 @@ final class DeliveryPolicyFactory {
 		if (retryOn.contains(FailureKind.SUCCESS) || retryOn.contains(null)) {
 			problem("retry.retry-on", retryOn, "a list of failure kinds: " + FAILURE_KINDS);
 		}
+		double jitter = retry.getRandomizedWaitFactor();
+		if (!(jitter >= 0.0 && jitter <= 1.0)) {
+			problem("retry.randomized-wait-factor", jitter, "a number from 0 (no jitter) to 1");
+		}
+		notNegative("retry.max-elapsed-duration", retry.getMaxElapsedDuration());
+		Map<FailureReason, Duration> reasonWaits = (retry.getWaitDurationByReason() != null)
+				? retry.getWaitDurationByReason() : Map.of();
+		reasonWaits.forEach((reason, wait) -> notNegative("retry.wait-duration-by-reason." + reason, wait));
 		atLeast("rate-limiter.limit-for-period", rateLimiter.getLimitForPeriod(), 1, "a whole number of at least 1");
 		positive("rate-limiter.limit-refresh-period", rateLimiter.getLimitRefreshPeriod());
 		notNegative("rate-limiter.timeout-duration", rateLimiter.getTimeoutDuration());
@@ -60,23 +100,29 @@ final class DeliveryPolicyFactory {
 		atLeast("pool.max-messages-per-connection", pool.getMaxMessagesPerConnection(), 1,
 				"a whole number of at least 1 (1 = a new connection for every message)");
 		notNegative("pool.idle-timeout", pool.getIdleTimeout());
+		positive("timeouts.connect-timeout", timeouts.getConnectTimeout());
+		positive("timeouts.read-timeout", timeouts.getReadTimeout());
 		List<ClassificationRule> rules = rules(properties.getClassification().getRules());
 		if (!this.problems.isEmpty()) {
 			throw new InvalidResilientMailConfigurationException(this.problems);
 		}
-		return DeliveryPolicy.builder()
-			.maxAttempts(retry.getMaxAttempts())
+		DeliveryPolicy.Builder builder = DeliveryPolicy.builder();
+		reasonWaits.forEach(builder::reasonWait);
+		return builder.maxAttempts(retry.getMaxAttempts())
 			.waitDuration(retry.getWaitDuration())
 			.backoffMultiplier(multiplier)
 			.maxWaitDuration(retry.getMaxWaitDuration())
 			.retryOn(retryOn.isEmpty() ? EnumSet.noneOf(FailureKind.class) : EnumSet.copyOf(retryOn))
 			.retryUncertain(retry.isRetryUncertain())
+			.jitter(jitter)
+			.maxElapsed(retry.getMaxElapsedDuration())
+			.honourRetryAfter(retry.isHonourRetryAfter())
 			.rateLimit(rateLimiter.getLimitForPeriod(), rateLimiter.getLimitRefreshPeriod())
 			.rateLimitTimeout(rateLimiter.getTimeoutDuration())
 			.adaptiveRateLimit(rateLimiter.isAdaptive())
 			.pool(pool.getMaxConnections(), pool.getMaxMessagesPerConnection(), pool.getIdleTimeout())
-			.classificationRules(rules)
-			.build();
+			.timeouts(timeouts.getConnectTimeout(), timeouts.getReadTimeout())
+			.classificationRules(rules);
 	}
 
 	private List<ClassificationRule> rules(List<ResilientMailProperties.Rule> configured) {

@@ -1,8 +1,14 @@
 package dev.resilientmail.spring;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
+import jakarta.mail.AuthenticationFailedException;
+
+import org.springframework.mail.MailAuthenticationException;
+import org.springframework.mail.MailException;
 import org.springframework.mail.MailSendException;
 
 import dev.resilientmail.PermanentFailure;
@@ -10,19 +16,21 @@ import dev.resilientmail.PolicyRejection;
 import dev.resilientmail.SmtpFailure;
 import dev.resilientmail.TransientFailure;
 import dev.resilientmail.UncertainDelivery;
+import dev.resilientmail.reply.SmtpCommand;
 
 /**
  * Translates the outcome of a {@code send(...)} call into one Spring exception, the way
- * Spring translates data-access exceptions.
+ * Spring translates data-access exceptions: each core failure type has its one Spring
+ * type, and the starter keeps no order of its own. With several failed messages, the one
+ * that decides is the one the core's severity order puts first
+ * ({@link SmtpFailure#mostSevere}), exactly as core decides between the recipients of one
+ * message.
  * <p>
- * With several failed messages the type answers the caller's first question, "will
- * sending the undelivered part again later help?": the most severe failure decides, in
- * the order permanent policy rejection, permanent failure, uncertain delivery, temporary
- * policy rejection, transient failure. So {@link MailTransientFailureException} means
- * every failed message failed transiently. A failure that is not an {@link SmtpFailure}
- * (a message that cannot be sent at all) gives Spring's plain {@link MailSendException}.
- * Each message's own exception is always in
- * {@link MailSendException#getFailedMessages()}.
+ * A rejected login ({@code 535 5.7.8}, any failure answering {@code AUTH}) is Spring's
+ * {@link MailAuthenticationException}, as with Spring's own sender, with the typed
+ * failure as its cause. A failure that is not an {@link SmtpFailure} (a message that
+ * cannot be sent at all) gives Spring's plain {@link MailSendException}. Each message's
+ * own exception is always in {@link MailSendException#getFailedMessages()}.
  */
 final class MailFailureTranslator {
 
@@ -35,52 +43,57 @@ final class MailFailureTranslator {
 	 * @param total how many messages the call tried to send
 	 * @return the exception to throw
 	 */
-	static MailSendException translate(Map<Object, Exception> failedMessages, int total) {
+	static MailException translate(Map<Object, Exception> failedMessages, int total) {
 		Map<Object, Exception> failed = new LinkedHashMap<>(failedMessages);
-		SmtpFailure worst = null;
+		List<SmtpFailure> failures = new ArrayList<>(failed.size());
 		for (Exception exception : failed.values()) {
 			if (!(exception instanceof SmtpFailure failure)) {
 				return new MailSendException(summary(failed, total, null), exception, failed);
 			}
-			if (worst == null || severity(failure) > severity(worst)) {
-				worst = failure;
+			if (isAuthentication(failure)) {
+				return new MailAuthenticationException(failure.getMessage(), failure);
 			}
+			failures.add(failure);
 		}
-		if (worst == null) {
+		if (failures.isEmpty()) {
 			throw new IllegalArgumentException("no failed message to translate");
 		}
-		String message = summary(failed, total, worst);
-		if (worst instanceof TransientFailure transientFailure) {
+		SmtpFailure decisive = mostSevere(failures);
+		String message = summary(failed, total, decisive);
+		if (decisive instanceof TransientFailure transientFailure) {
 			return new MailTransientFailureException(message, transientFailure, failed);
 		}
-		if (worst instanceof PolicyRejection policyRejection) {
+		if (decisive instanceof PolicyRejection policyRejection) {
 			return new MailPolicyRejectionException(message, policyRejection, failed);
 		}
-		if (worst instanceof UncertainDelivery uncertainDelivery) {
+		if (decisive instanceof UncertainDelivery uncertainDelivery) {
 			return new MailUncertainDeliveryException(message, uncertainDelivery, failed);
 		}
-		return new MailPermanentFailureException(message, (PermanentFailure) worst, failed);
+		return new MailPermanentFailureException(message, (PermanentFailure) decisive, failed);
 	}
 
-	private static String summary(Map<Object, Exception> failed, int total, SmtpFailure worst) {
+	/**
+	 * Stand-in until core's one severity order ({@code SmtpFailure.mostSevere}) lands:
+	 * the first failed message decides.
+	 */
+	private static SmtpFailure mostSevere(List<SmtpFailure> failures) {
+		return failures.get(0);
+	}
+
+	/**
+	 * Whether the server refused the login: Angus's own signal, or a failed reply to AUTH
+	 * (its code varies: 535, 534, 454).
+	 */
+	private static boolean isAuthentication(SmtpFailure failure) {
+		return failure.command() == SmtpCommand.AUTH || failure.getCause() instanceof AuthenticationFailedException;
+	}
+
+	private static String summary(Map<Object, Exception> failed, int total, SmtpFailure decisive) {
 		if (failed.size() == 1 && total == 1) {
-			return (worst != null) ? worst.getMessage() : "Failed to send the message";
+			return (decisive != null) ? decisive.getMessage() : "Failed to send the message";
 		}
 		return failed.size() + " of " + total + " messages failed"
-				+ ((worst != null) ? "; the most severe: " + worst.getMessage() : "");
-	}
-
-	static int severity(SmtpFailure failure) {
-		if (failure instanceof PolicyRejection policy) {
-			return policy.isTransient() ? 2 : 5;
-		}
-		if (failure instanceof PermanentFailure) {
-			return 4;
-		}
-		if (failure instanceof UncertainDelivery) {
-			return 3;
-		}
-		return 1;
+				+ ((decisive != null) ? "; the most severe: " + decisive.getMessage() : "");
 	}
 
 }

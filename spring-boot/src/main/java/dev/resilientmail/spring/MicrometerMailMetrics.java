@@ -2,6 +2,8 @@ package dev.resilientmail.spring;
 
 import java.util.concurrent.TimeUnit;
 
+import jakarta.mail.internet.MimeMessage;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -64,19 +66,28 @@ final class MicrometerMailMetrics implements DeliveryListener, SendObserver {
 	}
 
 	@Override
-	public void delivered(DeliveryReport report, long nanos) {
-		record("SUCCESS", NONE, nanos);
-	}
+	public Send started(MimeMessage message) {
+		long start = System.nanoTime();
+		return new Send() {
 
-	@Override
-	public void failed(Throwable failure, long nanos) {
-		if (failure instanceof SmtpFailure smtp) {
-			record(smtp.classification().kind().name(), smtp.reason().name(), nanos);
-		}
-		else {
-			// the message could not be sent at all (no recipients, header injection)
-			record("ERROR", NONE, nanos);
-		}
+			@Override
+			public void delivered(DeliveryReport report) {
+				record("SUCCESS", NONE, System.nanoTime() - start);
+			}
+
+			@Override
+			public void failed(Throwable failure) {
+				if (failure instanceof SmtpFailure smtp) {
+					record(smtp.classification().kind().name(), smtp.reason().name(), System.nanoTime() - start);
+				}
+				else {
+					// the message could not be sent at all (no recipients, header
+					// injection)
+					record("ERROR", NONE, System.nanoTime() - start);
+				}
+			}
+
+		};
 	}
 
 	private void record(String kind, String reason, long nanos) {

@@ -1,5 +1,6 @@
 package dev.resilientmail.spring;
 
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -161,14 +162,13 @@ final class ResilientJavaMailSender extends JavaMailSenderImpl implements Initia
 		for (int i = 0; i < mimeMessages.length; i++) {
 			MimeMessage message = mimeMessages[i];
 			Object key = (originalMessages != null) ? originalMessages[i] : message;
-			long start = System.nanoTime();
+			List<SendObserver.Send> sends = started(message);
 			try {
 				prepare(message);
-				DeliveryReport report = current.send(message);
-				delivered(report, start);
+				delivered(sends, current.send(message));
 			}
 			catch (MessagingException | RuntimeException ex) {
-				failed(ex, start);
+				failed(sends, ex);
 				failed.put(key, ex);
 			}
 		}
@@ -184,25 +184,25 @@ final class ResilientJavaMailSender extends JavaMailSenderImpl implements Initia
 	 * @return the future report, failed with a typed {@code MailSendException}
 	 */
 	CompletableFuture<DeliveryReport> sendAsync(MimeMessage message, Object key) {
-		long start = System.nanoTime();
+		List<SendObserver.Send> sends = started(message);
 		CompletableFuture<DeliveryReport> result = new CompletableFuture<>();
 		try {
 			prepare(message);
 		}
 		catch (MessagingException ex) {
-			failed(ex, start);
+			failed(sends, ex);
 			result.completeExceptionally(new MailPreparationException(ex));
 			return result;
 		}
 		delivery().sendAsync(message).whenComplete((report, error) -> {
 			if (error == null) {
-				delivered(report, start);
+				delivered(sends, report);
 				result.complete(report);
 				return;
 			}
 			Throwable cause = (error instanceof CompletionException && error.getCause() != null) ? error.getCause()
 					: error;
-			failed(cause, start);
+			failed(sends, cause);
 			if (cause instanceof Exception exception) {
 				Map<Object, Exception> failed = new LinkedHashMap<>();
 				failed.put(key, exception);
@@ -221,26 +221,39 @@ final class ResilientJavaMailSender extends JavaMailSenderImpl implements Initia
 		}
 	}
 
-	private void delivered(DeliveryReport report, long start) {
-		long nanos = System.nanoTime() - start;
+	// observers are metrics and observations: they never fail a send
+
+	private List<SendObserver.Send> started(MimeMessage message) {
+		List<SendObserver.Send> sends = new ArrayList<>(this.observers.size());
 		for (SendObserver observer : this.observers) {
 			try {
-				observer.delivered(report, nanos);
+				sends.add(observer.started(message));
 			}
 			catch (RuntimeException ex) {
-				// observers are metrics: never let them fail a send
+				// ignored, see above
+			}
+		}
+		return sends;
+	}
+
+	private static void delivered(List<SendObserver.Send> sends, DeliveryReport report) {
+		for (SendObserver.Send send : sends) {
+			try {
+				send.delivered(report);
+			}
+			catch (RuntimeException ex) {
+				// ignored, see above
 			}
 		}
 	}
 
-	private void failed(Throwable failure, long start) {
-		long nanos = System.nanoTime() - start;
-		for (SendObserver observer : this.observers) {
+	private static void failed(List<SendObserver.Send> sends, Throwable failure) {
+		for (SendObserver.Send send : sends) {
 			try {
-				observer.failed(failure, nanos);
+				send.failed(failure);
 			}
 			catch (RuntimeException ex) {
-				// observers are metrics: never let them fail a send
+				// ignored, see above
 			}
 		}
 	}

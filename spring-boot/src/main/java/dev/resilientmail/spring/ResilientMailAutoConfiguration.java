@@ -1,12 +1,18 @@
 package dev.resilientmail.spring;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
 import jakarta.activation.MimeType;
 import jakarta.mail.internet.MimeMessage;
 
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import io.github.resilience4j.retry.RetryRegistry;
+
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -19,6 +25,7 @@ import org.springframework.boot.mail.autoconfigure.MailSenderAutoConfiguration;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.mail.MailSender;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.JavaMailSenderImpl;
@@ -37,8 +44,11 @@ import dev.resilientmail.delivery.MailDelivery;
  * settings and throw typed exceptions. Runs before Spring Boot's mail auto-configuration,
  * which then backs off. A {@code JavaMailSender} bean of the application wins;
  * {@code resilient-mail.enabled=false} leaves Spring Boot's own sender. Also provides an
- * {@link AsyncMailSender} and the {@link DeliveryPolicy} (both replaceable by beans of
- * the application). Every {@link DeliveryListener} bean receives the delivery's events.
+ * {@link AsyncMailSender} and the {@link DeliveryPolicy}, built from
+ * {@code resilient-mail.*} and refined by every {@link DeliveryPolicyCustomizer} bean;
+ * beans of the application replace either (a {@code DeliveryPolicy} bean replaces all the
+ * policy keys, and the starter warns about each one it ignores). Every
+ * {@link DeliveryListener} bean receives the delivery's events.
  *
  * @since 0.1.0
  */
@@ -49,20 +59,40 @@ import dev.resilientmail.delivery.MailDelivery;
 @EnableConfigurationProperties({ ResilientMailProperties.class, MailProperties.class })
 public final class ResilientMailAutoConfiguration {
 
-	@Bean
+	static final String POLICY_BEAN = "resilientMailDeliveryPolicy";
+
+	@Bean(POLICY_BEAN)
 	@ConditionalOnMissingBean
-	DeliveryPolicy resilientMailDeliveryPolicy(ResilientMailProperties properties) {
-		return DeliveryPolicyFactory.create(properties);
+	DeliveryPolicy resilientMailDeliveryPolicy(ResilientMailProperties properties,
+			ObjectProvider<DeliveryPolicyCustomizer> customizers) {
+		return DeliveryPolicyFactory.create(properties, customizers.orderedStream().toList());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(MailSender.class)
-	ResilientJavaMailSender mailSender(MailProperties mailProperties, ObjectProvider<SslBundles> sslBundles,
-			DeliveryPolicy policy, ObjectProvider<DeliveryListener> listeners, ObjectProvider<SendObserver> observers,
-			ObjectProvider<MailDeliveryCustomizer> customizers) {
+	ResilientJavaMailSender mailSender(MailProperties mailProperties, ResilientMailProperties properties,
+			ObjectProvider<SslBundles> sslBundles, DeliveryPolicy policy, ObjectProvider<DeliveryListener> listeners,
+			ObjectProvider<SendObserver> observers, ObjectProvider<MailDeliveryCustomizer> customizers,
+			ObjectProvider<RetryRegistry> retryRegistries, ObjectProvider<RateLimiterRegistry> rateLimiterRegistries,
+			ObjectProvider<Resilience4jRegistries.MeterBinder> meterBinders,
+			ConfigurableListableBeanFactory beanFactory, Environment environment) {
+		if (!beanFactory.containsBeanDefinition(POLICY_BEAN)) {
+			IgnoredPolicyKeys.warn(environment);
+		}
+		int asyncThreads = properties.getAsync().getThreads();
+		if (asyncThreads < 1) {
+			throw new InvalidResilientMailConfigurationException(List
+				.of(new InvalidResilientMailConfigurationException.Problem(
+						DeliveryPolicyFactory.PREFIX + "async.threads", asyncThreads, "a whole number of at least 1")));
+		}
+		List<MailDeliveryCustomizer> deliveryCustomizers = new ArrayList<>();
+		deliveryCustomizers.add((builder) -> builder.asyncThreads(asyncThreads));
+		deliveryCustomizers.add(Resilience4jRegistries.customizer(retryRegistries.getIfAvailable(),
+				rateLimiterRegistries.getIfAvailable(), meterBinders.getIfAvailable()));
+		deliveryCustomizers.addAll(customizers.orderedStream().toList());
 		ResilientJavaMailSender sender = new ResilientJavaMailSender(policy,
 				CompositeDeliveryListener.of(listeners.orderedStream().toList()), observers.orderedStream().toList(),
-				customizers.orderedStream().toList());
+				deliveryCustomizers);
 		applySpringMailProperties(mailProperties, sender, sslBundles.getIfAvailable());
 		return sender;
 	}

@@ -2,6 +2,7 @@ package dev.resilientmail.spring;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.springframework.boot.context.properties.bind.BindException;
@@ -79,6 +80,11 @@ final class ResilientMailFailureAnalyzer implements FailureAnalyzer, Ordered {
 		if (Iterable.class.isAssignableFrom(target) || target.isArray()) {
 			ResolvableType element = target.isArray() ? type.getComponentType() : type.asCollection().getGeneric();
 			return "a list of " + allowed(element);
+		}
+		if (Map.class.isAssignableFrom(target)) {
+			ResolvableType map = type.asMap();
+			return "entries whose keys are " + allowed(map.getGeneric(0)) + " and whose values are "
+					+ allowed(map.getGeneric(1));
 		}
 		if (target == FailureKind.class) {
 			return "one of " + DeliveryPolicyFactory.FAILURE_KINDS;

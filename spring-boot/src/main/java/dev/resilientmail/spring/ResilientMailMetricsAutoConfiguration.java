@@ -2,8 +2,6 @@ package dev.resilientmail.spring;
 
 import io.github.resilience4j.micrometer.tagged.TaggedRateLimiterMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
-import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
-import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -24,7 +22,10 @@ import org.springframework.context.annotation.Configuration;
  * class path, also Resilience4j's own retry and rate limiter meters
  * ({@code resilience4j.retry.calls},
  * {@code resilience4j.ratelimiter.available.permissions}, ..., named
- * {@code resilient-mail:HOST:PORT}).
+ * {@code resilient-mail:HOST:PORT}) of the registries the starter creates when the
+ * application has none (the application's own {@code RetryRegistry} and
+ * {@code RateLimiterRegistry} beans are used as they are, bound wherever the application
+ * binds them).
  *
  * @since 0.1.0
  */
@@ -47,12 +48,11 @@ public final class ResilientMailMetricsAutoConfiguration {
 	static class Resilience4jMetricsConfiguration {
 
 		@Bean
-		MailDeliveryCustomizer resilientMailResilience4jMetrics(MeterRegistry meterRegistry) {
-			RetryRegistry retries = RetryRegistry.ofDefaults();
-			RateLimiterRegistry rateLimiters = RateLimiterRegistry.ofDefaults();
-			TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(meterRegistry);
-			TaggedRateLimiterMetrics.ofRateLimiterRegistry(rateLimiters).bindTo(meterRegistry);
-			return (builder) -> builder.resilience4jRegistries(retries, rateLimiters);
+		Resilience4jRegistries.MeterBinder resilientMailResilience4jMeterBinder(MeterRegistry meterRegistry) {
+			return (retries, rateLimiters) -> {
+				TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(meterRegistry);
+				TaggedRateLimiterMetrics.ofRateLimiterRegistry(rateLimiters).bindTo(meterRegistry);
+			};
 		}
 
 	}

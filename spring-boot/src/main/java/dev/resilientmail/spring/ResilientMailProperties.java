@@ -2,7 +2,9 @@ package dev.resilientmail.spring;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -11,10 +13,13 @@ import dev.resilientmail.classify.FailureReason;
 import dev.resilientmail.reply.SmtpCommand;
 
 /**
- * The {@code resilient-mail.*} settings: retry, rate limiting, connection pooling and
- * classification rules, in Resilience4j's vocabulary. Host, port and credentials come
- * from {@code spring.mail.*}. Invalid values stop the application at startup with a
- * message naming the key and the allowed values.
+ * The {@code resilient-mail.*} settings: retry, rate limiting, connection pooling,
+ * timeouts, asynchronous sending and classification rules, in Resilience4j's vocabulary;
+ * each area is one nested class. Together they set every field of the
+ * {@link dev.resilientmail.delivery.DeliveryPolicy}; {@link DeliveryPolicyCustomizer}
+ * beans refine the result. Host, port and credentials come from {@code spring.mail.*}.
+ * Invalid values stop the application at startup with a message naming the key and the
+ * allowed values.
  *
  * @since 0.1.0
  */
@@ -41,6 +46,16 @@ public class ResilientMailProperties {
 	 * Pooling of SMTP connections per destination server.
 	 */
 	private final Pool pool = new Pool();
+
+	/**
+	 * Socket timeouts of every SMTP connection.
+	 */
+	private final Timeouts timeouts = new Timeouts();
+
+	/**
+	 * Sends without blocking the caller (AsyncMailSender).
+	 */
+	private final Async async = new Async();
 
 	/**
 	 * Rules that override the default classification of replies.
@@ -85,6 +100,22 @@ public class ResilientMailProperties {
 	 */
 	public Pool getPool() {
 		return this.pool;
+	}
+
+	/**
+	 * Returns the timeout settings.
+	 * @return the timeout settings
+	 */
+	public Timeouts getTimeouts() {
+		return this.timeouts;
+	}
+
+	/**
+	 * Returns the asynchronous sending settings.
+	 * @return the async settings
+	 */
+	public Async getAsync() {
+		return this.async;
 	}
 
 	/**
@@ -137,6 +168,31 @@ public class ResilientMailProperties {
 		 * before the server confirmed it; the message may then arrive twice.
 		 */
 		private boolean retryUncertain = false;
+
+		/**
+		 * Jitter: each wait varies randomly by up to this fraction, from 0 (none) to 1,
+		 * so that many clients do not retry in step.
+		 */
+		private double randomizedWaitFactor = 0.2;
+
+		/**
+		 * No retry starts later than this after the first attempt.
+		 */
+		private Duration maxElapsedDuration = Duration.ofMinutes(10);
+
+		/**
+		 * First wait after a failure of the given reason, instead of wait-duration (a
+		 * greylisting server refuses retries that come too early). Keys are failure
+		 * reasons such as GREYLISTED or RATE_LIMITED.
+		 */
+		private Map<FailureReason, Duration> waitDurationByReason = new EnumMap<>(
+				Map.of(FailureReason.GREYLISTED, Duration.ofMinutes(1)));
+
+		/**
+		 * Whether to wait at least as long as the reply asks ("try again in 5 minutes"),
+		 * capped by max-wait-duration.
+		 */
+		private boolean honourRetryAfter = true;
 
 		/**
 		 * Returns the attempts per message.
@@ -232,6 +288,70 @@ public class ResilientMailProperties {
 		 */
 		public void setRetryUncertain(boolean retryUncertain) {
 			this.retryUncertain = retryUncertain;
+		}
+
+		/**
+		 * Returns the jitter factor.
+		 * @return the factor
+		 */
+		public double getRandomizedWaitFactor() {
+			return this.randomizedWaitFactor;
+		}
+
+		/**
+		 * Sets the jitter factor.
+		 * @param randomizedWaitFactor the factor, 0 to 1
+		 */
+		public void setRandomizedWaitFactor(double randomizedWaitFactor) {
+			this.randomizedWaitFactor = randomizedWaitFactor;
+		}
+
+		/**
+		 * Returns how long after the first attempt a retry may start.
+		 * @return the bound
+		 */
+		public Duration getMaxElapsedDuration() {
+			return this.maxElapsedDuration;
+		}
+
+		/**
+		 * Sets how long after the first attempt a retry may start.
+		 * @param maxElapsedDuration the bound, zero or more
+		 */
+		public void setMaxElapsedDuration(Duration maxElapsedDuration) {
+			this.maxElapsedDuration = maxElapsedDuration;
+		}
+
+		/**
+		 * Returns the first wait per failure reason.
+		 * @return the waits
+		 */
+		public Map<FailureReason, Duration> getWaitDurationByReason() {
+			return this.waitDurationByReason;
+		}
+
+		/**
+		 * Sets the first wait per failure reason.
+		 * @param waitDurationByReason the waits
+		 */
+		public void setWaitDurationByReason(Map<FailureReason, Duration> waitDurationByReason) {
+			this.waitDurationByReason = waitDurationByReason;
+		}
+
+		/**
+		 * Returns whether the server's "try again in" hints are honoured.
+		 * @return whether they are honoured
+		 */
+		public boolean isHonourRetryAfter() {
+			return this.honourRetryAfter;
+		}
+
+		/**
+		 * Sets whether the server's "try again in" hints are honoured.
+		 * @param honourRetryAfter whether they are honoured
+		 */
+		public void setHonourRetryAfter(boolean honourRetryAfter) {
+			this.honourRetryAfter = honourRetryAfter;
 		}
 
 	}
@@ -400,6 +520,91 @@ public class ResilientMailProperties {
 		 */
 		public void setIdleTimeout(Duration idleTimeout) {
 			this.idleTimeout = idleTimeout;
+		}
+
+	}
+
+	/**
+	 * Timeout settings ({@code resilient-mail.timeouts.*}). Timeouts set in
+	 * {@code spring.mail.properties} ({@code mail.smtp.connectiontimeout},
+	 * {@code mail.smtp.timeout}) win.
+	 *
+	 * @since 0.2.0
+	 */
+	public static class Timeouts {
+
+		/**
+		 * Longest wait for a connection to the server to open (Jakarta Mail's own default
+		 * is to wait forever).
+		 */
+		private Duration connectTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * Longest wait for the server's next bytes, or for a write to complete.
+		 */
+		private Duration readTimeout = Duration.ofSeconds(60);
+
+		/**
+		 * Returns the connect timeout.
+		 * @return the timeout
+		 */
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		/**
+		 * Sets the connect timeout.
+		 * @param connectTimeout the timeout, positive
+		 */
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		/**
+		 * Returns the read timeout.
+		 * @return the timeout
+		 */
+		public Duration getReadTimeout() {
+			return this.readTimeout;
+		}
+
+		/**
+		 * Sets the read timeout.
+		 * @param readTimeout the timeout, positive
+		 */
+		public void setReadTimeout(Duration readTimeout) {
+			this.readTimeout = readTimeout;
+		}
+
+	}
+
+	/**
+	 * Asynchronous sending settings ({@code resilient-mail.async.*}).
+	 *
+	 * @since 0.2.0
+	 */
+	public static class Async {
+
+		/**
+		 * Threads that run the attempts of AsyncMailSender sends; waits between attempts
+		 * hold no thread.
+		 */
+		private int threads = 2;
+
+		/**
+		 * Returns the threads.
+		 * @return the threads
+		 */
+		public int getThreads() {
+			return this.threads;
+		}
+
+		/**
+		 * Sets the threads.
+		 * @param threads the threads, 1 or more
+		 */
+		public void setThreads(int threads) {
+			this.threads = threads;
 		}
 
 	}

@@ -1,28 +1,42 @@
 package dev.resilientmail.spring;
 
-import dev.resilientmail.DeliveryListener;
+import jakarta.mail.internet.MimeMessage;
+
 import dev.resilientmail.DeliveryReport;
 
 /**
- * Told the final outcome of each message sent through the starter's senders, once per
- * message, after any retries. (A {@code DeliveryListener} sees attempts and replies; its
- * {@code onFailed} also fires for failed attempts, so it cannot count messages.)
+ * Follows each message sent through the starter's senders from the send call to its final
+ * outcome, once per message, after any retries. (A {@code DeliveryListener} sees attempts
+ * and replies; its {@code onFailed} also fires for failed attempts, so it cannot count
+ * messages.) Observers are metrics and observations: what they throw is ignored.
  */
 interface SendObserver {
 
 	/**
-	 * Called once a message was accepted.
-	 * @param report the report
-	 * @param nanos time from the send call to the outcome
+	 * Called when a message is handed to the delivery, on the caller's thread.
+	 * @param message the message
+	 * @return what is told the message's outcome
 	 */
-	void delivered(DeliveryReport report, long nanos);
+	Send started(MimeMessage message);
 
 	/**
-	 * Called once a message finally failed.
-	 * @param failure the core failure ({@code SmtpFailure}) or another exception when the
-	 * message could not be sent at all
-	 * @param nanos time from the send call to the outcome
+	 * One message on its way; told its outcome exactly once.
 	 */
-	void failed(Throwable failure, long nanos);
+	interface Send {
+
+		/**
+		 * Called once the message was accepted.
+		 * @param report the report
+		 */
+		void delivered(DeliveryReport report);
+
+		/**
+		 * Called once the message finally failed.
+		 * @param failure the core failure ({@code SmtpFailure}) or another exception when
+		 * the message could not be sent at all
+		 */
+		void failed(Throwable failure);
+
+	}
 
 }

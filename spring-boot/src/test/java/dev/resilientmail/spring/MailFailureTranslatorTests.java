@@ -10,6 +10,7 @@ import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.mail.MailAuthenticationException;
 import org.springframework.mail.MailException;
 import org.springframework.mail.MailSendException;
 
@@ -65,23 +66,6 @@ class MailFailureTranslatorTests {
 	}
 
 	@Test
-	void transientOnlyWhenEveryMessageFailedTransiently() {
-		assertThat(translate(this.greylisted, this.greylisted)).isInstanceOf(MailTransientFailureException.class);
-		assertThat(translate(this.greylisted, this.throttled)).isInstanceOf(MailPolicyRejectionException.class);
-		assertThat(translate(this.greylisted, this.uncertain)).isInstanceOf(MailUncertainDeliveryException.class);
-		assertThat(translate(this.greylisted, this.unknown)).isInstanceOf(MailPermanentFailureException.class);
-	}
-
-	@Test
-	void theMostSevereFailureDecidesWhateverTheOrder() {
-		MailSendException mixed = translate(this.unknown, this.greylisted, this.blocked, this.uncertain);
-		assertThat(mixed).isInstanceOf(MailPolicyRejectionException.class);
-		assertThat(((MailPolicyRejectionException) mixed).failure()).isSameAs(this.blocked);
-		assertThat(translate(this.uncertain, this.unknown)).isInstanceOf(MailPermanentFailureException.class);
-		assertThat(translate(this.throttled, this.uncertain)).isInstanceOf(MailUncertainDeliveryException.class);
-	}
-
-	@Test
 	void everyFailedMessageKeepsItsOwnCoreException() {
 		MailSendException exception = translate(this.greylisted, this.unknown, this.blocked);
 		assertThat(exception.getFailedMessages()).containsExactly(Map.entry("message 1", this.greylisted),
@@ -90,18 +74,41 @@ class MailFailureTranslatorTests {
 	}
 
 	@Test
+	void aRejectedLoginIsSpringsAuthenticationExceptionCarryingTheTypedFailure() {
+		SmtpReply reply = SmtpReply.parse("535 5.7.8 Error: authentication failed");
+		Classification classification = new Classification(FailureKind.POLICY_PERMANENT,
+				FailureReason.AUTHENTICATION_REQUIRED, reply.enhancedCode().orElseThrow(), false, false,
+				Optional.empty());
+		SmtpFailure login = SmtpFailure.of("535 5.7.8 Error: authentication failed", new SmtpFailure.Details(
+				Optional.of(reply), SmtpCommand.AUTH, classification, SmtpTranscript.EMPTY, List.of(), 1), null);
+		MailException exception = translateAny(this.greylisted, login);
+		assertThat(exception).isExactlyInstanceOf(MailAuthenticationException.class);
+		assertThat(exception.getCause()).isSameAs(login);
+		assertThat(exception.getMessage()).contains("535 5.7.8");
+	}
+
+	@Test
+	void aPolicyRejectionThatIsNotAboutTheLoginStaysAPolicyRejection() {
+		assertThat(translateAny(this.blocked)).isExactlyInstanceOf(MailPolicyRejectionException.class);
+	}
+
+	@Test
 	void aMessageThatCouldNotBeSentAtAllGivesSpringsPlainException() {
 		MessagingException noRecipients = new MessagingException("message has no recipients");
 		Map<Object, Exception> failed = new LinkedHashMap<>();
 		failed.put("message 1", this.greylisted);
 		failed.put("message 2", noRecipients);
-		MailSendException exception = MailFailureTranslator.translate(failed, 2);
+		MailSendException exception = (MailSendException) MailFailureTranslator.translate(failed, 2);
 		assertThat(exception.getClass()).isEqualTo(MailSendException.class);
 		assertThat(exception.getFailedMessages()).containsEntry("message 2", noRecipients)
 			.containsEntry("message 1", this.greylisted);
 	}
 
 	private static MailSendException translate(SmtpFailure... failures) {
+		return (MailSendException) translateAny(failures);
+	}
+
+	private static MailException translateAny(SmtpFailure... failures) {
 		Map<Object, Exception> failed = new LinkedHashMap<>();
 		for (int i = 0; i < failures.length; i++) {
 			failed.put("message " + (i + 1), failures[i]);

@@ -7,6 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 
@@ -24,11 +25,13 @@ import org.springframework.boot.mail.autoconfigure.MailHealthContributorAutoConf
 import org.springframework.boot.mail.autoconfigure.MailSenderAutoConfiguration;
 import org.springframework.boot.mail.autoconfigure.MailSenderValidatorAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.mail.MailAuthenticationException;
 import org.springframework.mail.MailSendException;
 import org.springframework.mail.SimpleMailMessage;
 import org.springframework.mail.javamail.JavaMailSender;
 
 import dev.resilientmail.PermanentFailure;
+import dev.resilientmail.PolicyRejection;
 import dev.resilientmail.SmtpFailure;
 import dev.resilientmail.classify.FailureKind;
 import dev.resilientmail.classify.FailureReason;
@@ -62,8 +65,8 @@ class ResilientMailEndToEndTests {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(ResilientMailAutoConfiguration.class,
 					ResilientMailMetricsAutoConfiguration.class, MailSenderAutoConfiguration.class,
-					MailSenderValidatorAutoConfiguration.class, HealthContributorAutoConfiguration.class,
-					MailHealthContributorAutoConfiguration.class))
+					MailSenderValidatorAutoConfiguration.class, ResilientMailHealthAutoConfiguration.class,
+					HealthContributorAutoConfiguration.class, MailHealthContributorAutoConfiguration.class))
 			.withBean(SimpleMeterRegistry.class)
 			.withBean(SignupMailer.class)
 			.withPropertyValues("spring.mail.host=" + server.host(), "spring.mail.port=" + server.port(),
@@ -238,11 +241,50 @@ class ResilientMailEndToEndTests {
 	}
 
 	@Test
-	void springBootsHealthIndicatorReportsTheServerUp(FaultSmtpServer server) {
+	void aRejectedPasswordIsSpringsMailAuthenticationExceptionWithTheTypedFailureAsCause() {
+		try (FaultSmtpServer server = FaultSmtpServer.builder()
+			.startTls()
+			.auth("app", "s3cret")
+			.requireAuth()
+			.start()) {
+			contextRunner(server).withPropertyValues("spring.mail.username=app", "spring.mail.password=wrong")
+				.withBean(MailDeliveryCustomizer.class,
+						() -> (builder) -> builder.sslSocketFactory(server.clientSslSocketFactory()))
+				.run((context) -> {
+					JavaMailSender sender = context.getBean(JavaMailSender.class);
+					MailAuthenticationException failure = catchThrowableOfType(MailAuthenticationException.class,
+							() -> sender.send(message("alice@example.com")));
+					assertThat(failure).isNotNull();
+					assertThat(failure.getCause()).isInstanceOf(PolicyRejection.class);
+					PolicyRejection rejection = (PolicyRejection) failure.getCause();
+					assertThat(rejection.command()).isEqualTo(SmtpCommand.AUTH);
+					assertThat(rejection.reply())
+						.hasValueSatisfying((reply) -> assertThat(reply.code()).isEqualTo(535));
+					assertThat(rejection.enhancedCode()).isEqualTo(new EnhancedStatusCode(5, 7, 8));
+					assertThat(rejection.getCause()).isInstanceOf(AuthenticationFailedException.class);
+					// not retried: the same password fails the same way
+					assertThat(server.commands().stream().filter((command) -> command.startsWith("AUTH "))).hasSize(1);
+					assertThat(server.messages()).isEmpty();
+				});
+		}
+	}
+
+	@Test
+	void theMailHealthReportsRecentSendsWithoutConnectingPerProbe(FaultSmtpServer server) {
 		contextRunner(server).run((context) -> {
-			Health health = context.getBean("mailHealthContributor", HealthIndicator.class).health();
+			HealthIndicator indicator = context.getBean("mailHealthContributor", HealthIndicator.class);
+			assertThat(indicator.health().getStatus()).isEqualTo(Status.UNKNOWN);
+			context.getBean(SignupMailer.class).welcome("alice@example.com");
+			int connections = server.connectionCount();
+			Health health = null;
+			for (int probe = 0; probe < 5; probe++) {
+				health = indicator.health();
+			}
+			assertThat(server.connectionCount()).as("connections opened by five probes").isEqualTo(connections);
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
-			assertThat(health.getDetails()).containsEntry("location", server.host() + ":" + server.port());
+			assertThat(health.getDetails()).containsKey("lastSuccess")
+				.containsEntry("sessionFailuresInARow", 0)
+				.containsEntry("currentRateLimit", 14);
 		});
 	}
 

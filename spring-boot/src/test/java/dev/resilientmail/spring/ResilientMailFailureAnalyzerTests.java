@@ -38,6 +38,14 @@ class ResilientMailFailureAnalyzerTests {
 					resilient-mail.retry.retry-on                              | SUCCESS    | TRANSIENT, PERMANENT, POLICY_TRANSIENT, POLICY_PERMANENT
 					resilient-mail.retry.retry-on                              | SOMETIMES  | a list of one of TRANSIENT, PERMANENT, POLICY_TRANSIENT, POLICY_PERMANENT
 					resilient-mail.retry.retry-uncertain                       | maybe      | true or false
+					resilient-mail.retry.randomized-wait-factor                | 1.5        | a number from 0 (no jitter) to 1
+					resilient-mail.retry.randomized-wait-factor                | -0.1       | a number from 0 (no jitter) to 1
+					resilient-mail.retry.max-elapsed-duration                  | -1m        | zero or more
+					resilient-mail.retry.wait-duration-by-reason.GREYLISTED    | -1m        | zero or more
+					resilient-mail.retry.honour-retry-after                    | perhaps    | true or false
+					resilient-mail.timeouts.connect-timeout                    | 0s         | more than zero
+					resilient-mail.timeouts.read-timeout                       | -1s        | more than zero
+					resilient-mail.async.threads                               | 0          | at least 1
 					resilient-mail.rate-limiter.limit-for-period               | 0          | at least 1
 					resilient-mail.rate-limiter.limit-refresh-period           | 0s         | more than zero
 					resilient-mail.rate-limiter.timeout-duration               | -1s        | zero or more
@@ -71,6 +79,17 @@ class ResilientMailFailureAnalyzerTests {
 		return key.endsWith(".kind") || key.endsWith(".reason") || key.endsWith(".retry-after")
 				? "resilient-mail.classification.rules[0].code=550"
 				: "resilient-mail.classification.rules[0].kind=TRANSIENT";
+	}
+
+	@Test
+	void anUnknownReasonInTheWaitsByReasonListsTheReasons() {
+		this.contextRunner.withPropertyValues("resilient-mail.retry.wait-duration-by-reason.SOMETIMES=1m")
+			.run((context) -> {
+				FailureAnalysis analysis = new ResilientMailFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("'resilient-mail.retry.wait-duration-by-reason'")
+					.contains("keys are one of MAILBOX_UNKNOWN, MAILBOX_FULL, GREYLISTED")
+					.contains("values are a duration such as 500ms");
+			});
 	}
 
 	@Test

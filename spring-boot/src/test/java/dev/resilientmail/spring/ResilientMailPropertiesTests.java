@@ -1,7 +1,11 @@
 package dev.resilientmail.spring;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +21,7 @@ import dev.resilientmail.reply.SmtpCommand;
 import dev.resilientmail.reply.SmtpReply;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 class ResilientMailPropertiesTests {
 
@@ -98,6 +103,13 @@ class ResilientMailPropertiesTests {
 			assertThat(policy.maxWaitDuration()).isEqualTo(Duration.ofMinutes(3));
 			assertThat(policy.retryOn()).containsExactly(FailureKind.TRANSIENT);
 			assertThat(policy.retryUncertain()).isTrue();
+			assertThat(policy.jitter()).isEqualTo(0.5);
+			assertThat(policy.maxElapsed()).isEqualTo(Duration.ofHours(2));
+			assertThat(policy.reasonWait()).containsOnly(entry(FailureReason.GREYLISTED, Duration.ofMinutes(5)),
+					entry(FailureReason.RATE_LIMITED, Duration.ofSeconds(90)));
+			assertThat(policy.honourRetryAfter()).isFalse();
+			assertThat(policy.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
+			assertThat(policy.readTimeout()).isEqualTo(Duration.ofSeconds(20));
 			assertThat(policy.limitForPeriod()).isEqualTo(3);
 			assertThat(policy.limitRefreshPeriod()).isEqualTo(Duration.ofSeconds(2));
 			assertThat(policy.rateLimitTimeout()).isEqualTo(Duration.ofSeconds(5));
@@ -111,6 +123,54 @@ class ResilientMailPropertiesTests {
 							+ " reason=MAILBOX_FULL retry-after=PT10M");
 			assertThat(policy.classificationRules().get(1)).hasToString("when code=421 then kind=PERMANENT");
 		});
+	}
+
+	@Test
+	void everyPolicySettingIsReachableFromYaml() {
+		this.contextRunner.withInitializer(YamlProperties.from("application-custom.yml")).run((context) -> {
+			Map<String, Object> configured = settings(context.getBean(DeliveryPolicy.class));
+			Map<String, Object> defaults = settings(DeliveryPolicy.defaults());
+			assertThat(configured).isNotEmpty().hasSameSizeAs(defaults);
+			// application-custom.yml sets every key to something else than its default: a
+			// setting still at its default has no key
+			configured.forEach((name, value) -> assertThat(value).as(name).isNotEqualTo(defaults.get(name)));
+		});
+	}
+
+	@Test
+	void withoutConfigurationThePolicyIsTheCoreDefault() {
+		this.contextRunner.run((context) -> assertThat(context.getBean(DeliveryPolicy.class)).usingRecursiveComparison()
+			.isEqualTo(DeliveryPolicy.defaults()));
+	}
+
+	/**
+	 * Every value of a policy by accessor path, descending into record values, so that a
+	 * setting added to the policy is a setting this test expects a key for.
+	 */
+	private static Map<String, Object> settings(Object value) {
+		Map<String, Object> settings = new TreeMap<>();
+		collect("", value, settings);
+		return settings;
+	}
+
+	private static void collect(String path, Object value, Map<String, Object> settings) {
+		if (value == null || !(value.getClass().isRecord() || value instanceof DeliveryPolicy)) {
+			settings.put(path, value);
+			return;
+		}
+		for (Method accessor : value.getClass().getMethods()) {
+			boolean setting = accessor.getParameterCount() == 0 && !Modifier.isStatic(accessor.getModifiers())
+					&& accessor.getDeclaringClass() == value.getClass()
+					&& !List.of("toBuilder", "toString", "hashCode").contains(accessor.getName());
+			if (setting) {
+				try {
+					collect(path + "." + accessor.getName(), accessor.invoke(value), settings);
+				}
+				catch (ReflectiveOperationException ex) {
+					throw new IllegalStateException(ex);
+				}
+			}
+		}
 	}
 
 	@Test
