@@ -1,7 +1,10 @@
 package dev.resilientmail.transport;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URL;
 import java.time.Duration;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,7 +17,6 @@ import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
-import org.eclipse.angus.mail.util.MailStreamProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,31 +27,29 @@ import dev.resilientmail.testkit.ReceivedMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The capturing transport hands the message to Jakarta Mail as a line stream: the bytes
- * on the wire are exactly what {@code writeTo} makes, and Jakarta Mail looks its stream
- * provider up fewer times per message than with plain Angus (jakartaee/mail-api#861).
- * Lookups are counted through the system property Jakarta Mail's finder reads first.
+ * The capturing transport hands the message to Jakarta Mail as a line stream and answers
+ * Jakarta Mail's {@code StreamProvider} lookup from memory (jakartaee/mail-api#861): the
+ * bytes on the wire are exactly what {@code writeTo} makes, and the caller's class loader
+ * is not asked for the provider's service file once per message, as it is with plain
+ * Angus. Counted by a context class loader that counts those requests.
  */
 class MessageDataStreamTests {
 
-	private static final String FINDER_PROPERTY = "jakarta.mail.util.StreamProvider";
+	private static final String SERVICE_FILE = "META-INF/services/jakarta.mail.util.StreamProvider";
 
-	private String previous;
+	private ClassLoader previous;
+
+	private final CountingLoader counting = new CountingLoader(MessageDataStreamTests.class.getClassLoader());
 
 	@BeforeEach
 	void countLookups() {
-		this.previous = System.getProperty(FINDER_PROPERTY);
-		System.setProperty(FINDER_PROPERTY, CountingStreamProvider.class.getName());
+		this.previous = Thread.currentThread().getContextClassLoader();
+		Thread.currentThread().setContextClassLoader(this.counting);
 	}
 
 	@AfterEach
 	void restore() {
-		if (this.previous == null) {
-			System.clearProperty(FINDER_PROPERTY);
-		}
-		else {
-			System.setProperty(FINDER_PROPERTY, this.previous);
-		}
+		Thread.currentThread().setContextClassLoader(this.previous);
 	}
 
 	@Test
@@ -80,12 +80,17 @@ class MessageDataStreamTests {
 	}
 
 	@Test
-	void fewerStreamProviderLookupsPerMessageThanPlainAngus() throws Exception {
+	void noStreamProviderLookupPerMessageWhereAngusMakesOne() throws Exception {
 		try (FaultSmtpServer server = FaultSmtpServer.start()) {
-			int angus = lookupsForTenMessages(session(server, SMTPTransport.class));
-			int capturing = lookupsForTenMessages(session(server, CapturingSmtpTransport.class));
-			assertThat(capturing).isLessThan(angus).isLessThanOrEqualTo(10);
-			assertThat(server.awaitMessages(20, Duration.ofSeconds(5))).hasSize(20);
+			int angus = lookupsForTenMessages(session(server, SMTPTransport.class, true));
+			int capturing = lookupsForTenMessages(session(server, CapturingSmtpTransport.class, true));
+			int capturingWithoutHint = lookupsForTenMessages(session(server, CapturingSmtpTransport.class, false));
+			assertThat(angus).isGreaterThanOrEqualTo(10);
+			// once, to learn which provider the caller's loader names; not per message
+			assertThat(capturing).isLessThanOrEqualTo(1);
+			assertThat(capturingWithoutHint).isGreaterThanOrEqualTo(10);
+			assertThat(Thread.currentThread().getContextClassLoader()).isSameAs(this.counting);
+			assertThat(server.awaitMessages(30, Duration.ofSeconds(5))).hasSize(30);
 		}
 	}
 
@@ -95,7 +100,7 @@ class MessageDataStreamTests {
 		return crlf.endsWith("\r\n") ? crlf : crlf + "\r\n";
 	}
 
-	private static int lookupsForTenMessages(Session session) throws Exception {
+	private int lookupsForTenMessages(Session session) throws Exception {
 		Transport transport = session.getTransport("smtp");
 		transport.connect();
 		try {
@@ -107,11 +112,11 @@ class MessageDataStreamTests {
 				messages[i].setSubject("lookups " + i);
 				messages[i].saveChanges();
 			}
-			int before = CountingStreamProvider.created.get();
+			int before = this.counting.lookups.get();
 			for (MimeMessage message : messages) {
 				transport.sendMessage(message, message.getAllRecipients());
 			}
-			return CountingStreamProvider.created.get() - before;
+			return this.counting.lookups.get() - before;
 		}
 		finally {
 			transport.close();
@@ -119,7 +124,12 @@ class MessageDataStreamTests {
 	}
 
 	private static Session session(FaultSmtpServer server, Class<?> transportClass) {
+		return session(server, transportClass, true);
+	}
+
+	private static Session session(FaultSmtpServer server, Class<?> transportClass, boolean hint) {
 		Properties properties = new Properties();
+		properties.setProperty("resilient-mail.stream-provider-hint", String.valueOf(hint));
 		properties.setProperty("mail.smtp.class", transportClass.getName());
 		properties.setProperty("mail.smtp.host", server.host());
 		properties.setProperty("mail.smtp.port", String.valueOf(server.port()));
@@ -154,13 +164,21 @@ class MessageDataStreamTests {
 		return message;
 	}
 
-	/** Angus's provider, counting how often Jakarta Mail's finder makes one. */
-	public static final class CountingStreamProvider extends MailStreamProvider {
+	/** The test's class loader, counting the requests for the provider's service file. */
+	static final class CountingLoader extends ClassLoader {
 
-		static final AtomicInteger created = new AtomicInteger();
+		final AtomicInteger lookups = new AtomicInteger();
 
-		public CountingStreamProvider() {
-			created.incrementAndGet();
+		CountingLoader(ClassLoader parent) {
+			super(parent);
+		}
+
+		@Override
+		public Enumeration<URL> getResources(String name) throws IOException {
+			if (SERVICE_FILE.equals(name)) {
+				this.lookups.incrementAndGet();
+			}
+			return super.getResources(name);
 		}
 
 	}
