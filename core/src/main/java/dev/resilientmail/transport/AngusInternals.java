@@ -54,6 +54,11 @@ final class AngusInternals {
 		return bounded;
 	}
 
+	/** The connection's socket, or {@code null} when it cannot be reached. */
+	static Socket socket(SMTPTransport transport) {
+		return (SERVER_SOCKET != null && SERVER_SOCKET.get(transport) instanceof Socket socket) ? socket : null;
+	}
+
 	static void abort(BoundedLineInputStream bounded) {
 		if (bounded != null) {
 			try {

@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
 
 import dev.resilientmail.classify.ReplyClassifier;
 import dev.resilientmail.DeliveryListener;
+import dev.resilientmail.DeliveryReport;
+import dev.resilientmail.SmtpFailure;
 import dev.resilientmail.reply.SmtpCommand;
 import dev.resilientmail.reply.SmtpExchange;
 import dev.resilientmail.reply.SmtpReply;
@@ -191,6 +193,28 @@ final class Capture {
 				log.debug("{}", exchange);
 			}
 			notifyExchange(exchange);
+		}
+	}
+
+	void notifyFailed(SmtpFailure failure) {
+		if (this.listener != DeliveryListener.NONE) {
+			try {
+				this.listener.onFailed(failure);
+			}
+			catch (RuntimeException ex) {
+				log.warn("DeliveryListener.onFailed threw; ignored", ex);
+			}
+		}
+	}
+
+	void notifyDelivered(DeliveryReport report) {
+		if (this.listener != DeliveryListener.NONE) {
+			try {
+				this.listener.onDelivered(report);
+			}
+			catch (RuntimeException ex) {
+				log.warn("DeliveryListener.onDelivered threw; ignored", ex);
+			}
 		}
 	}
 

@@ -1,6 +1,7 @@
 package dev.resilientmail.transport;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -16,12 +17,9 @@ import jakarta.mail.internet.MimeMessage;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 
 import dev.resilientmail.SmtpFailure;
-import dev.resilientmail.classify.Classification;
 import dev.resilientmail.DeliveryListener;
 import dev.resilientmail.DeliveryReport;
-import dev.resilientmail.RecipientOutcome;
 import dev.resilientmail.reply.SmtpCommand;
-import dev.resilientmail.reply.SmtpReply;
 
 /**
  * Angus Mail's SMTP transport, recording every reply and throwing typed failures.
@@ -40,14 +38,23 @@ import dev.resilientmail.reply.SmtpReply;
  * {@code resilient-mail.classifier} (a {@code ReplyClassifier}),
  * {@code resilient-mail.clock} (a {@code java.time.Clock}).
  * <p>
+ * Every connection gets {@code TCP_NODELAY} (Angus leaves Nagle's algorithm on, which
+ * makes a message larger than 8 KiB wait for the server's delayed ACK); session property
+ * {@code resilient-mail.tcp-nodelay=false} leaves the socket as its factory made it.
+ * While it sends a message, the thread's context class loader is a child of the caller's
+ * that answers Jakarta Mail's per-message {@code StreamProvider} lookup from memory
+ * (jakartaee/mail-api#861; a third of the CPU of a small message);
+ * {@code resilient-mail.stream-provider-hint=false} turns that off.
+ * <p>
  * Replies are read with limits (8 KiB per line, 100 lines or 64 KiB per reply): a server
  * that sends more ends the connection with a {@link dev.resilientmail.TransientFailure}
  * of reason {@code PROTOCOL_ERROR}.
  * <p>
- * Refused before anything is sent: no recipients, a recipient without a domain, a CR or
- * LF in an envelope address or a header ({@code SendFailedException} or
- * {@code MessagingException}); a message larger than the {@code SIZE} the server
- * advertised ({@link dev.resilientmail.PermanentFailure} of reason
+ * Refused before anything is sent: no recipients, a recipient without a domain, a CR, LF
+ * or NUL in an envelope address (recipients, {@code SMTPMessage.setEnvelopeFrom},
+ * {@code mail.smtp.from}) or a CR or LF in a header ({@code SendFailedException} or
+ * {@code MessagingException}, never retried); a message larger than the {@code SIZE} the
+ * server advertised ({@link dev.resilientmail.PermanentFailure} of reason
  * {@code MESSAGE_TOO_LARGE}, before MAIL FROM).
  *
  * @since 0.1.0
@@ -59,6 +66,10 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	private final String protocol;
 
 	private final FailureTranslator translator;
+
+	private final SocketTuning tuning;
+
+	private final StreamProviderHint providerHint;
 
 	private BoundedLineInputStream reader;
 
@@ -94,6 +105,8 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		this.protocol = name;
 		this.capture = new Capture(session.getProperties());
 		this.translator = new FailureTranslator(this.capture);
+		this.tuning = new SocketTuning(session.getProperties());
+		this.providerHint = new StreamProviderHint(session.getProperties());
 	}
 
 	/**
@@ -106,6 +119,8 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	 * @return the (not yet connected) transport
 	 * @throws IllegalStateException naming the property and its value if the session's
 	 * transport is not a capturing one
+	 * @throws IllegalArgumentException if a {@code resilient-mail.*} session setting has
+	 * a value that is not allowed (named in the message)
 	 * @throws MessagingException if Jakarta Mail cannot provide a transport at all
 	 */
 	public static CapturingSmtpTransport of(Session session, String protocol) throws MessagingException {
@@ -113,6 +128,9 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		if (!"smtp".equals(protocol) && !"smtps".equals(protocol)) {
 			throw new IllegalArgumentException("protocol must be smtp or smtps, got '" + protocol + "'");
 		}
+		// before Jakarta Mail makes the transport: it reports a failing constructor by
+		// the provider's name only
+		SocketTuning.validate(session.getProperties());
 		jakarta.mail.Transport transport = session.getTransport(protocol);
 		if (transport instanceof CapturingSmtpTransport capturing) {
 			return capturing;
@@ -153,6 +171,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	@Override
 	protected synchronized boolean protocolConnect(String host, int port, String user, String password)
 			throws MessagingException {
+		this.tuning.check();
 		this.protocolError = false;
 		this.reader = null;
 		this.secrets = Secrets.of(user, password);
@@ -167,7 +186,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 							? this.translator.startTlsMissing(ex, from)
 							: this.translator.connectFailure(ex, from, this.protocolError, host);
 			Capture.log.warn("connect to {}:{} failed: {}", host, port, failure.getMessage());
-			notifyFailed(failure);
+			this.capture.notifyFailed(failure);
 			throw failure;
 		}
 	}
@@ -195,6 +214,9 @@ public class CapturingSmtpTransport extends SMTPTransport {
 
 	@Override
 	protected int readServerResponse() throws MessagingException {
+		// the greeting is the first read on a new socket (and the EHLO reply after
+		// STARTTLS on the layered one): tune it before the client writes anything
+		this.tuning.apply(AngusInternals.socket(this));
 		BoundedLineInputStream bounded = AngusInternals.boundedReader(this, this.reader);
 		this.reader = bounded;
 		if (bounded != null) {
@@ -238,6 +260,15 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	@Override
 	public synchronized String getLastServerResponse() {
 		return this.secrets.redact(super.getLastServerResponse(), this.capture.inAuth());
+	}
+
+	/**
+	 * Hands the message to Jakarta Mail as a line stream, so that it does not look one up
+	 * per message.
+	 */
+	@Override
+	protected OutputStream data() throws MessagingException {
+		return new MessageDataStream(super.data());
 	}
 
 	/**
@@ -287,6 +318,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		long start = this.capture.position();
 		this.protocolError = false;
 		this.capture.begin(transaction);
+		ClassLoader caller = this.providerHint.enter();
 		try {
 			super.sendMessage(message, addresses);
 		}
@@ -300,11 +332,12 @@ public class CapturingSmtpTransport extends SMTPTransport {
 			}
 			SmtpFailure failure = this.translator.messageFailure(ex, transaction, this.protocolError);
 			Capture.log.warn("send failed: {}", failure.getMessage());
-			notifyFailed(failure);
+			this.capture.notifyFailed(failure);
 			throw failure;
 		}
 		finally {
 			this.capture.end();
+			this.providerHint.exit(caller);
 		}
 		this.lastSent = transaction;
 		if (Capture.log.isInfoEnabled() || this.capture.listener != DeliveryListener.NONE) {
@@ -314,13 +347,8 @@ public class CapturingSmtpTransport extends SMTPTransport {
 						report.finalReply().lines().get(0));
 			}
 		}
-		if (this.capture.listener != DeliveryListener.NONE && this.lastReport != null) {
-			try {
-				this.capture.listener.onDelivered(this.lastReport);
-			}
-			catch (RuntimeException ex) {
-				Capture.log.warn("DeliveryListener.onDelivered threw; ignored", ex);
-			}
+		if (this.lastReport != null) {
+			this.capture.notifyDelivered(this.lastReport);
 		}
 	}
 
@@ -328,17 +356,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		if (this.lastReport != null) {
 			return this.lastReport;
 		}
-		SmtpReply finalReply = Capture.parseQuietly(transaction.endOfDataReply()).orElse(null);
-		if (finalReply == null) {
-			return null;
-		}
-		Classification success = this.capture.classifier.classify(finalReply, SmtpCommand.END_OF_DATA);
-		List<RecipientOutcome> outcomes = new ArrayList<>(transaction.recipients().size());
-		for (InternetAddress recipient : transaction.recipients()) {
-			outcomes.add(new RecipientOutcome(recipient, RecipientOutcome.Status.DELIVERED,
-					java.util.Optional.of(finalReply), success));
-		}
-		this.lastReport = new DeliveryReport(outcomes, finalReply, this.capture.transcript(), 1);
+		this.lastReport = transaction.report(this.capture.classifier, this.capture.transcript());
 		return this.lastReport;
 	}
 
@@ -353,34 +371,13 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		return this.lastReport;
 	}
 
-	private void notifyFailed(SmtpFailure failure) {
-		if (this.capture.listener != DeliveryListener.NONE) {
-			try {
-				this.capture.listener.onFailed(failure);
-			}
-			catch (RuntimeException ex) {
-				Capture.log.warn("DeliveryListener.onFailed threw; ignored", ex);
-			}
-		}
-	}
-
 	/**
 	 * Refuses a message larger than the SIZE the server advertised before MAIL FROM: the
 	 * server would only refuse it after the whole upload (RFC 1870).
 	 */
 	private void refuseOverSize(MimeMessage message, List<InternetAddress> recipients) throws MessagingException {
 		checkConnected();
-		String parameter = getExtensionParameter("SIZE");
-		if (parameter == null || parameter.isBlank()) {
-			return;
-		}
-		long limit;
-		try {
-			limit = Long.parseLong(parameter.trim());
-		}
-		catch (NumberFormatException ex) {
-			return;
-		}
+		long limit = WireSize.advertised(getExtensionParameter("SIZE"));
 		if (limit <= 0) {
 			return;
 		}
@@ -388,7 +385,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		if (size > limit) {
 			SmtpFailure failure = this.translator.tooLarge(size, limit, recipients);
 			Capture.log.warn("send refused: {}", failure.getMessage());
-			notifyFailed(failure);
+			this.capture.notifyFailed(failure);
 			throw failure;
 		}
 	}

@@ -1,10 +1,18 @@
 package dev.resilientmail.transport;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.mail.internet.InternetAddress;
 
+import dev.resilientmail.DeliveryReport;
+import dev.resilientmail.RecipientOutcome;
+import dev.resilientmail.classify.Classification;
+import dev.resilientmail.classify.ReplyClassifier;
 import dev.resilientmail.reply.SmtpCommand;
+import dev.resilientmail.reply.SmtpReply;
+import dev.resilientmail.reply.SmtpTranscript;
 
 /**
  * What the server answered in one mail transaction, recorded reply by reply as the
@@ -83,6 +91,24 @@ final class Transaction {
 	void endOfDataReplied(String reply) {
 		this.endOfDataSent = true;
 		this.endOfDataReply = reply;
+	}
+
+	/**
+	 * The report of the transaction when the server accepted the message: every recipient
+	 * delivered with the final reply; {@code null} when there is no final 2xx.
+	 */
+	DeliveryReport report(ReplyClassifier classifier, SmtpTranscript transcript) {
+		SmtpReply finalReply = Capture.parseQuietly(this.endOfDataReply).orElse(null);
+		if (finalReply == null || finalReply.isFailure()) {
+			return null;
+		}
+		Classification success = classifier.classify(finalReply, SmtpCommand.END_OF_DATA);
+		List<RecipientOutcome> outcomes = new ArrayList<>(this.recipients.size());
+		for (InternetAddress recipient : this.recipients) {
+			outcomes.add(new RecipientOutcome(recipient, RecipientOutcome.Status.DELIVERED, Optional.of(finalReply),
+					success));
+		}
+		return new DeliveryReport(outcomes, finalReply, transcript, 1);
 	}
 
 	List<InternetAddress> recipients() {
