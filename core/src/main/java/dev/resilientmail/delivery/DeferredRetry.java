@@ -30,8 +30,8 @@ public record DeferredRetry(String key, MimeMessage message, String envelopeSend
 
 	/**
 	 * Validates the components.
-	 * @throws IllegalArgumentException if the key is blank, there are no recipients or
-	 * no attempt was made yet
+	 * @throws IllegalArgumentException if the key is blank, there are no recipients or no
+	 * attempt was made yet
 	 */
 	public DeferredRetry {
 		Objects.requireNonNull(message, "message");

@@ -31,8 +31,7 @@ public interface DeferredRetryStore {
 	 * Records that an attempt may have delivered the message (the connection broke after
 	 * the message body was sent): it is not resent unless the policy says
 	 * {@link DeliveryPolicy#retryUncertain()}.
-	 * @param retry the message, its recipients whose outcome is unknown and what
-	 * happened
+	 * @param retry the message, its recipients whose outcome is unknown and what happened
 	 * @param reason why the outcome is unknown
 	 * @throws NotStoredException if the state cannot be stored
 	 */

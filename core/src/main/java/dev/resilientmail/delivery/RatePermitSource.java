@@ -8,7 +8,8 @@ package dev.resilientmail.delivery;
  * one provider quota.
  * <p>
  * Implementations must be thread-safe and must not block for long in any method: a
- * delivery waits between permits by itself, using {@link Destination#nanosToNextPermit()}.
+ * delivery waits between permits by itself, using
+ * {@link Destination#nanosToNextPermit()}.
  *
  * @since 0.2.0
  */
