@@ -117,6 +117,7 @@ final class SharedRateLimits implements RatePermitSource {
 					ConsumptionProbe probe = this.bucket.tryConsumeAndReturnRemaining(1);
 					this.nanosToNext = probe.isConsumed() ? 0 : probe.getNanosToWaitForRefill();
 					this.probedAtNanos = System.nanoTime();
+					found();
 					return probe.isConsumed();
 				}
 				catch (RuntimeException ex) {
@@ -253,14 +254,18 @@ final class SharedRateLimits implements RatePermitSource {
 			if (this.lostAtMillis < 0) {
 				return true;
 			}
-			if (SharedRateLimits.this.clock.millis() - this.lostAtMillis < SharedRateLimits.this.reconnectInterval
-				.toMillis()) {
-				return false;
+			// after the reconnect interval, try the database again; lost() restarts the
+			// interval if it is still away, found() ends the local limit
+			return SharedRateLimits.this.clock.millis() - this.lostAtMillis >= SharedRateLimits.this.reconnectInterval
+				.toMillis();
+		}
+
+		private synchronized void found() {
+			if (this.lostAtMillis >= 0) {
+				this.lostAtMillis = -1;
+				this.local = null;
+				log.info("shared rate limit for {} at {} is back", this.destination, SharedRateLimits.this.url);
 			}
-			// try the database again; lost() sets the time again if it is still away
-			this.lostAtMillis = -1;
-			log.info("trying the shared rate limit for {} at {} again", this.destination, SharedRateLimits.this.url);
-			return true;
 		}
 
 		private synchronized boolean isLost() {
@@ -269,10 +274,10 @@ final class SharedRateLimits implements RatePermitSource {
 
 		private synchronized void lost(Exception ex) {
 			if (this.lostAtMillis < 0) {
+				this.local = null;
 				log.warn(
 						"shared rate limit for {} unavailable ({}): {}; using a local limit of {} per {} until it returns",
 						this.destination, SharedRateLimits.this.url, ex.toString(), this.knownLimit, this.period);
-				this.local = null;
 			}
 			this.lostAtMillis = SharedRateLimits.this.clock.millis();
 		}
