@@ -60,10 +60,7 @@ final class PostgresServer implements AutoCloseable {
 				run(List.of("chown", "postgres", dir.toString()));
 			}
 			server.runAsOwner(BIN.resolve("initdb") + " -D " + dir + "/data -A trust -U postgres -E UTF8 --no-sync");
-			// durability is not under test here: no fsync keeps the shared machine quiet
-			server.runAsOwner(BIN.resolve("pg_ctl") + " -D " + dir + "/data -w -t 60 -l " + dir + "/log -o \"-p " + port
-					+ " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"
-					+ " -c full_page_writes=off -c max_connections=200\" start");
+			server.restart();
 			return server;
 		}
 		catch (IOException ex) {
@@ -110,9 +107,13 @@ final class PostgresServer implements AutoCloseable {
 		runAsOwner(BIN.resolve("pg_ctl") + " -D " + this.dir + "/data -w -m fast stop");
 	}
 
-	/** Starts it again on the same port and data. */
+	/** Starts it (again) on its port and data. */
 	void restart() {
-		runAsOwner(BIN.resolve("pg_ctl") + " -D " + this.dir + "/data -w -t 60 -l " + this.dir + "/log start");
+		// durability is not under test here: no fsync keeps the shared machine quiet
+		runAsOwner(BIN.resolve("pg_ctl") + " -D " + this.dir + "/data -w -t 60 -l " + this.dir + "/log -o \"-p "
+				+ this.port + " -k " + this.dir
+				+ " -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"
+				+ " -c full_page_writes=off -c max_connections=200\" start");
 	}
 
 	@Override

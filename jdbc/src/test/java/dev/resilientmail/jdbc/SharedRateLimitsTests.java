@@ -123,7 +123,9 @@ class SharedRateLimitsTests {
 		long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
 		while (true) {
 			try (java.sql.Connection connection = dataSource.getConnection()) {
-				return;
+				if (connection.isValid(1)) {
+					return;
+				}
 			}
 			catch (java.sql.SQLException ex) {
 				assertThat(System.nanoTime()).as("PostgreSQL back within 20 s").isLessThan(deadline);
