@@ -37,6 +37,8 @@ final class PostgresServer implements AutoCloseable {
 
 	private final boolean asPostgresUser;
 
+	private boolean running;
+
 	private PostgresServer(Path dir, int port, boolean asPostgresUser) {
 		this.dir = dir;
 		this.port = port;
@@ -103,12 +105,14 @@ final class PostgresServer implements AutoCloseable {
 	/**
 	 * Stops the server (fast shutdown), as a crash of the database would look to clients.
 	 */
-	void stop() {
+	synchronized void stop() {
+		this.running = false;
 		runAsOwner(BIN.resolve("pg_ctl") + " -D " + this.dir + "/data -w -m fast stop");
 	}
 
 	/** Starts it (again) on its port and data. */
-	void restart() {
+	synchronized void restart() {
+		this.running = true;
 		// durability is not under test here: no fsync keeps the shared machine quiet
 		runAsOwner(BIN.resolve("pg_ctl") + " -D " + this.dir + "/data -w -t 60 -l " + this.dir + "/log -o \"-p "
 				+ this.port + " -k " + this.dir
@@ -117,9 +121,12 @@ final class PostgresServer implements AutoCloseable {
 	}
 
 	@Override
-	public void close() {
+	public synchronized void close() {
 		try {
-			runAsOwner(BIN.resolve("pg_ctl") + " -D " + this.dir + "/data -w -m immediate stop");
+			if (this.running) {
+				this.running = false;
+				runAsOwner(BIN.resolve("pg_ctl") + " -D " + this.dir + "/data -w -m immediate stop");
+			}
 		}
 		finally {
 			try (Stream<Path> files = Files.walk(this.dir)) {
