@@ -2,6 +2,7 @@ package dev.resilientmail.delivery;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Where a {@link MailDelivery} keeps the retries of {@link MailDelivery#sendAsync} while
@@ -55,11 +56,12 @@ public interface DeferredRetryStore {
 	interface Runner {
 
 		/**
-		 * Runs one due retry.
+		 * Runs one due retry: the attempt waits for a rate permit and runs on the
+		 * delivery's threads.
 		 * @param retry the retry
-		 * @return what became of it
+		 * @return completed with what became of it once the attempt ends
 		 */
-		Result run(DeferredRetry retry);
+		CompletionStage<Result> run(DeferredRetry retry);
 
 		/**
 		 * A stored retry cannot be run any more (its stored message does not parse): it

@@ -17,6 +17,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import javax.sql.DataSource;
 
@@ -72,6 +75,8 @@ final class DurableRetries implements DeferredRetryStore {
 	private final Duration heartbeatInterval;
 
 	private final int threads;
+
+	private final Duration attemptTimeout = Duration.ofMinutes(10);
 
 	private final Session session = Session.getInstance(new Properties());
 
@@ -209,9 +214,17 @@ final class DurableRetries implements DeferredRetryStore {
 		}
 		Result result;
 		try {
-			result = this.runner.run(retry);
+			// bounded: a permit wait and an SMTP exchange each end by the policy's
+			// timeouts
+			result = this.runner.run(retry)
+				.toCompletableFuture()
+				.get(this.attemptTimeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
-		catch (RuntimeException ex) {
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			result = Result.uncertain("the attempt was interrupted (the instance is stopping)");
+		}
+		catch (ExecutionException | TimeoutException | RuntimeException ex) {
 			log.error("retry of {} failed unexpectedly; kept as uncertain", key, ex);
 			result = Result.uncertain("the attempt failed unexpectedly: " + ex);
 		}

@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -150,7 +152,7 @@ class DurableRetriesTests {
 			execute(dataSource, "UPDATE resilient_mail_retry SET message = 'garbage'::bytea");
 			store.retries().start(new DeferredRetryStore.Runner() {
 				@Override
-				public DeferredRetryStore.Result run(DeferredRetry retry) {
+				public CompletionStage<DeferredRetryStore.Result> run(DeferredRetry retry) {
 					throw new AssertionError("an unreadable message must not be attempted");
 				}
 
@@ -209,8 +211,8 @@ class DurableRetriesTests {
 			java.util.function.Function<DeferredRetry, DeferredRetryStore.Result> run) {
 		return new DeferredRetryStore.Runner() {
 			@Override
-			public DeferredRetryStore.Result run(DeferredRetry retry) {
-				return run.apply(retry);
+			public CompletionStage<DeferredRetryStore.Result> run(DeferredRetry retry) {
+				return CompletableFuture.completedFuture(run.apply(retry));
 			}
 
 			@Override
