@@ -39,6 +39,23 @@ final class PostgresServer implements AutoCloseable {
 
 	private boolean running;
 
+	/** -Dresilientmail.postgres.bin, else the newest Debian PostgreSQL. */
+	private static Path binaries() {
+		String configured = System.getProperty("resilientmail.postgres.bin");
+		if (configured != null) {
+			return Path.of(configured);
+		}
+		try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+			return versions.map((version) -> version.resolve("bin"))
+				.filter((bin) -> Files.isExecutable(bin.resolve("initdb")))
+				.max(Comparator.comparingInt((Path bin) -> Integer.parseInt(bin.getParent().getFileName().toString())))
+				.orElse(Path.of("/usr/lib/postgresql/15/bin"));
+		}
+		catch (IOException | NumberFormatException ex) {
+			return Path.of("/usr/lib/postgresql/15/bin");
+		}
+	}
+
 	private PostgresServer(Path dir, int port, boolean asPostgresUser) {
 		this.dir = dir;
 		this.port = port;
