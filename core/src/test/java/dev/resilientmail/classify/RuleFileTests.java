@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 class RuleFileTests {
 
 	@Test
-	void defaultRulesHoldAtLeast400DistinctPhrasesOverEveryReasonEachWithASource() {
+	void defaultRulesHoldAtLeast400DistinctPhrasesOverEveryReplyReasonEachWithASource() {
 		List<Rule> rules = RuleFile.loadDefault();
 		Set<String> phrases = new HashSet<>();
 		Set<FailureReason> reasons = EnumSet.noneOf(FailureReason.class);
@@ -34,7 +34,8 @@ class RuleFileTests {
 			}
 		}
 		assertThat(phrases).hasSizeGreaterThanOrEqualTo(400);
-		assertThat(reasons).containsExactlyInAnyOrder(FailureReason.values());
+		// TLS_CERTIFICATE is our own refusal of a server's certificate, never a reply's
+		assertThat(reasons).containsAll(EnumSet.complementOf(EnumSet.of(FailureReason.TLS_CERTIFICATE)));
 		assertThat(DefaultReplyClassifier.INSTANCE.phrases()).isGreaterThanOrEqualTo(phrases.size());
 	}
 
