@@ -180,6 +180,12 @@ final class BounceReader {
 					.map(TextDetector.Block::text)
 					.findFirst()
 					.orElse(TextDetector.about(human, block.address()));
+				if (text.isBlank() && blocks.size() == 1) {
+					// the report names the recipient differently (a bare local part): all
+					// it
+					// says is about the one failed recipient
+					text = human;
+				}
 				blocks.set(i, new TextDetector.Block(block.address(), text));
 			}
 		}

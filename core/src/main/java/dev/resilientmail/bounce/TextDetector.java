@@ -39,6 +39,12 @@ final class TextDetector {
 			"subject", "date", "message-id", "cc", "bcc", "to", "envelope-from", "mail from", "x-original-sender",
 			"delivered-to", "x-original-to", "in-reply-to", "references", "received", "hello");
 
+	/** Labels that only say "here is a recipient". */
+	private static final Set<String> NEUTRAL_LABELS = Set.of("recipient", "recipients", "recipient address",
+			"recipient addresses", "address", "addresses", "rcpt to", "rcpt", "final-recipient", "original-recipient",
+			"failed recipient", "failed recipients", "failed address", "email", "e-mail", "mailbox", "user",
+			"invalid recipient", "destination", "to address");
+
 	private static final Pattern MAIL_FROM = Pattern
 		.compile("(?i)(?:mail from|envelope-from|sender)\\s*:?\\s*<(" + ADDRESS.pattern() + ")>");
 
@@ -98,6 +104,7 @@ final class TextDetector {
 		List<String> lines = lines(human);
 		List<int[]> anchors = new ArrayList<>();
 		List<String> addresses = new ArrayList<>();
+		List<String> labels = new ArrayList<>();
 		for (int i = 0; i < lines.size(); i++) {
 			Matcher matcher = ANCHOR.matcher(lines.get(i));
 			if (!matcher.find()) {
@@ -113,13 +120,17 @@ final class TextDetector {
 			}
 			anchors.add(new int[] { i, matcher.end(2) });
 			addresses.add(address);
+			labels.add((label != null && !NEUTRAL_LABELS.contains(label.trim().toLowerCase(Locale.ROOT)))
+					? label.trim() + ": " : "");
 		}
 		Map<String, StringBuilder> texts = new LinkedHashMap<>();
 		Map<String, String> spelling = new LinkedHashMap<>();
 		for (int a = 0; a < anchors.size(); a++) {
 			int first = anchors.get(a)[0];
 			int limit = (a + 1 < anchors.size()) ? anchors.get(a + 1)[0] : lines.size();
-			StringBuilder text = new StringBuilder();
+			// a label that says something ("Unknown user: bob@...") is part of the
+			// diagnostic
+			StringBuilder text = new StringBuilder(labels.get(a));
 			String rest = lines.get(first).substring(Math.min(anchors.get(a)[1], lines.get(first).length()));
 			text.append(rest);
 			int blank = 0;
