@@ -164,8 +164,12 @@ final class BounceReader {
 			addAddresses(parts.returned.message.headers.value("from"), senders);
 			addAddresses(parts.returned.message.headers.value("return-path"), senders);
 		}
-		List<TextDetector.Block> blocks = new ArrayList<>();
-		if (failedHeader) {
+		List<TextDetector.Block> blocks = new ArrayList<>(
+				TextDetector.blocks(human, excluded, BounceParser.MAX_RECIPIENTS));
+		if (blocks.isEmpty() && failedHeader) {
+			// the text names no recipient where one stands (a bare local part): the
+			// header
+			// field Exim adds does
 			for (String address : headers.value("x-failed-recipients").split("[,\\s]+")) {
 				String clean = address(address);
 				if (!clean.isEmpty() && blocks.size() < BounceParser.MAX_RECIPIENTS) {
@@ -189,13 +193,10 @@ final class BounceReader {
 				blocks.set(i, new TextDetector.Block(block.address(), text));
 			}
 		}
-		else {
-			blocks.addAll(TextDetector.blocks(human, excluded, BounceParser.MAX_RECIPIENTS));
-			if (blocks.isEmpty()) {
-				TextDetector.Block block = TextDetector.anywhere(human, senders);
-				if (block != null) {
-					blocks.add(block);
-				}
+		if (blocks.isEmpty()) {
+			TextDetector.Block block = TextDetector.anywhere(human, senders);
+			if (block != null) {
+				blocks.add(block);
 			}
 		}
 		if (blocks.isEmpty()) {
