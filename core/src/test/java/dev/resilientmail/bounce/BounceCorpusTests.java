@@ -45,7 +45,7 @@ class BounceCorpusTests {
 
 	/** What this parser reaches on the corpus, percent: a drop below fails the build. */
 	private static final Map<String, Double> FLOORS = Map.of("recipients", 97.0, "status", 97.0, "action", 95.5, "kind",
-			92.5, "reason", 78.0, "retry", 94.5);
+			94.5, "reason", 79.5, "retry", 96.0);
 
 	/**
 	 * The issue's target is none; two remain, both from the classifier reading words in
