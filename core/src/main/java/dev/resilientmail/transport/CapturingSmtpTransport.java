@@ -149,10 +149,14 @@ public class CapturingSmtpTransport extends SMTPTransport {
 
 	/**
 	 * Returns the report of the last message this transport delivered, or {@code null}
-	 * when the last send failed or nothing was sent yet.
+	 * when the last send failed or nothing was sent yet. It is built on first request
+	 * when neither INFO logging nor a listener needed it already.
 	 * @return the last report
 	 */
 	public synchronized DeliveryReport lastDeliveryReport() {
+		if (this.lastReport == null && !this.lastSent.isEmpty()) {
+			return buildReport(this.lastSent);
+		}
 		return this.lastReport;
 	}
 
@@ -335,21 +339,6 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		}
 		this.lastReport = new DeliveryReport(outcomes, finalReply, this.capture.transcript(), 1);
 		return this.lastReport;
-	}
-
-	/**
-	 * Returns the report of the message just delivered, building it on demand.
-	 * @return the report, or {@code null} when the last send did not succeed
-	 */
-	public synchronized DeliveryReport deliveryReport() {
-		if (this.lastReport == null && !this.lastSent.isEmpty()) {
-			return buildReport(this.lastRecipients());
-		}
-		return this.lastReport;
-	}
-
-	private List<InternetAddress> lastRecipients() {
-		return this.lastSent;
 	}
 
 	private void notifyFailed(SmtpFailure failure) {
