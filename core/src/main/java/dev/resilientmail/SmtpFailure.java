@@ -286,6 +286,10 @@ public abstract sealed class SmtpFailure extends SendFailedException
 			throw new InvalidObjectException("an SmtpFailure without its details");
 		}
 		this.details = serial.details();
+		// SendFailedException's own arrays are transient too
+		this.validSent = addresses(this.details, Bucket.SENT);
+		this.validUnsent = addresses(this.details, Bucket.UNSENT);
+		this.invalid = addresses(this.details, Bucket.INVALID);
 	}
 
 	private enum Bucket {

@@ -19,9 +19,6 @@ import dev.resilientmail.transport.CapturingSmtpsTransport;
  */
 record SessionSettings(Session session, String protocol, String host, int port, String username, String password) {
 
-	/** Session property of the capturing transport: the whole-reply deadline in ms. */
-	static final String REPLY_TIMEOUT = "resilient-mail.reply-timeout";
-
 	static SessionSettings of(DeliverySetup builder) {
 		DeliveryPolicy policy = builder.policy;
 		Properties properties = new Properties();
@@ -42,7 +39,7 @@ record SessionSettings(Session session, String protocol, String host, int port, 
 		properties.putIfAbsent(prefix + "connectiontimeout", String.valueOf(timeouts.connect().toMillis()));
 		properties.putIfAbsent(prefix + "timeout", String.valueOf(timeouts.read().toMillis()));
 		properties.putIfAbsent(prefix + "writetimeout", String.valueOf(timeouts.read().toMillis()));
-		properties.putIfAbsent(REPLY_TIMEOUT, String.valueOf(timeouts.reply().toMillis()));
+		properties.putIfAbsent(CapturingSmtpTransport.REPLY_TIMEOUT, String.valueOf(timeouts.reply().toMillis()));
 		boolean credentials = username != null && builder.password != null;
 		if (credentials) {
 			properties.setProperty(prefix + "auth", "true");
