@@ -53,6 +53,11 @@ class ArchitectureTests {
 			"delivery.MailDelivery", "delivery.MailDelivery$Builder", "delivery.DeliveryPolicy",
 			"delivery.DeliveryPolicy$Builder", "delivery.DeliveryPolicy$Retry", "delivery.DeliveryPolicy$RateLimit",
 			"delivery.DeliveryPolicy$Pool", "delivery.DeliveryPolicy$Timeouts",
+			// delivery: the SPI of the jdbc module
+			"delivery.RatePermitSource", "delivery.RatePermitSource$Destination", "delivery.DeferredRetryStore",
+			"delivery.DeferredRetryStore$Runner", "delivery.DeferredRetryStore$Result",
+			"delivery.DeferredRetryStore$Status", "delivery.DeferredRetryStore$NotStoredException",
+			"delivery.DeferredRetry",
 			// bounce
 			"bounce.BounceParser", "bounce.BounceReport", "bounce.BounceReport$Type", "bounce.BouncedRecipient",
 			"bounce.BouncedRecipient$Action");
