@@ -30,9 +30,9 @@ final class TextDetector {
 	/**
 	 * An address where reports put recipients: first on the line, perhaps after a label.
 	 */
-	private static final Pattern ANCHOR = Pattern
-		.compile("^\\s*(?:[-*>•+]+\\s*)?(?:([A-Za-z][A-Za-z0-9 _-]{0,30}?)\\s*:\\s*)?(?:rfc822;\\s*)?[<\"'(\\[]?("
-				+ ADDRESS.pattern() + ")[>\"')\\]]?(?=$|[\\s:;,.(<>]|\\.\\.\\.)");
+	private static final Pattern ANCHOR = Pattern.compile(
+			"^\\s*(?:[-*>•+]+\\s*)?(?:[45]\\d\\d[ -]+)?(?:([A-Za-z][A-Za-z0-9 _-]{0,30}?)\\s*:\\s*)?(?:rfc822;\\s*)?[<\"'(\\[]?("
+					+ ADDRESS.pattern() + ")[>\"')\\]]?(?=$|[\\s:;,.(<>]|\\.\\.\\.)");
 
 	/** Labels whose address is not a recipient. */
 	private static final Set<String> NOT_RECIPIENT_LABELS = Set.of("from", "sender", "reply-to", "return-path",
