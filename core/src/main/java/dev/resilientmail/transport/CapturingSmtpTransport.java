@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Properties;
 
 import jakarta.mail.Address;
 import jakarta.mail.Header;
@@ -23,8 +24,10 @@ import jakarta.mail.URLName;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import org.eclipse.angus.mail.smtp.SMTPMessage;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 import org.eclipse.angus.mail.util.LineInputStream;
+import org.eclipse.angus.mail.util.PropUtil;
 
 import dev.resilientmail.SmtpFailure;
 import dev.resilientmail.classify.Classification;
@@ -87,6 +90,13 @@ public class CapturingSmtpTransport extends SMTPTransport {
 
 	private final StreamProviderHint providerHint;
 
+	private final Pipeline pipeline;
+
+	private final String protocolName;
+
+	/** The message being sent, while {@code sendMessage} runs. */
+	private Message sending;
+
 	private BoundedLineInputStream reader;
 
 	private boolean protocolError;
@@ -123,6 +133,8 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		this.translator = new FailureTranslator(this.capture);
 		this.tuning = new SocketTuning(session.getProperties());
 		this.providerHint = new StreamProviderHint(session.getProperties());
+		this.pipeline = new Pipeline(session.getProperties());
+		this.protocolName = name;
 	}
 
 	/**
@@ -190,6 +202,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		this.tuning.check();
 		this.protocolError = false;
 		this.reader = null;
+		this.pipeline.reset();
 		long from = this.capture.position();
 		this.capture.connecting();
 		try {
@@ -208,6 +221,22 @@ public class CapturingSmtpTransport extends SMTPTransport {
 
 	@Override
 	protected void sendCommand(String cmd) throws MessagingException {
+		if (this.pipeline.take(cmd)) {
+			// written with the message's MAIL command; its reply is the next one
+			this.capture.commandSent(cmd);
+			return;
+		}
+		if (this.pipeline.hasAhead()) {
+			if (!Pipeline.drainsBefore(cmd)) {
+				endPipeline("a pipelined command is not the one Angus sends (" + Pipeline.firstWord(cmd) + ")");
+			}
+			// Angus went another way (RSET after a refused MAIL, QUIT): read what the
+			// server still owes first
+			drainPipeline();
+		}
+		if (this.sending != null && cmd.startsWith("MAIL FROM:") && pipelined(cmd)) {
+			return;
+		}
 		this.capture.commandSent(cmd);
 		try {
 			super.sendCommand(cmd);
@@ -253,7 +282,104 @@ public class CapturingSmtpTransport extends SMTPTransport {
 			this.protocolError = true;
 		}
 		this.capture.replied((code == -1 && !this.protocolError) ? null : reply);
+		String outOfOrder = this.pipeline.replied(code);
+		if (outOfOrder != null) {
+			this.protocolError = true;
+			endPipeline(outOfOrder);
+		}
 		return code;
+	}
+
+	/**
+	 * Sends a message's MAIL, RCPT and (with {@code sendpartial}) DATA commands in one
+	 * write when the server pipelines.
+	 * @return whether the MAIL command went out so
+	 */
+	private boolean pipelined(String mail) throws MessagingException {
+		if (!this.pipeline.enabled() || !supportsExtension("PIPELINING")) {
+			return false;
+		}
+		if (this.sending instanceof SMTPMessage smtp && smtp.getNotifyOptions() != 0) {
+			// Angus formats the message's own NOTIFY where we cannot see it: lock-step
+			return false;
+		}
+		List<String> batch = this.pipeline.plan(this, mail, dsnNotify(), dataInBatch());
+		if (batch == null) {
+			return false;
+		}
+		if (unreadReplies()) {
+			this.protocolError = true;
+			endPipeline("the server sent a reply nobody asked for before MAIL FROM");
+		}
+		this.capture.commandSent(mail);
+		try {
+			this.pipeline.send(this, batch);
+		}
+		catch (IOException ex) {
+			this.pipeline.reset();
+			this.capture.replied(null);
+			throw new MessagingException("Can't send command to SMTP host", ex);
+		}
+		return true;
+	}
+
+	/** Reads the replies the server owes for pipelined commands Angus did not send. */
+	private void drainPipeline() throws MessagingException {
+		while (this.pipeline.hasAhead()) {
+			String command = this.pipeline.drainNext();
+			this.capture.commandSent(command);
+			int code = readServerResponse();
+			if (command.equals("DATA") && code == 354) {
+				// the server waits for a message that will not be sent: only closing
+				// the connection ends that without delivering anything
+				endPipeline("the server accepted DATA for a transaction Angus abandoned");
+			}
+		}
+	}
+
+	/** Ends the connection before any of the message is sent. */
+	private void endPipeline(String why) throws MessagingException {
+		this.pipeline.reset();
+		abort(this.reader);
+		Capture.log.warn("pipelining: {}", why);
+		throw new MessagingException(why);
+	}
+
+	/**
+	 * DATA goes in the batch only when Angus sends the message to the accepted recipients
+	 * whatever the others' replies, and not with BDAT.
+	 */
+	private boolean dataInBatch() {
+		Properties properties = this.session.getProperties();
+		String prefix = "mail." + this.protocolName + ".";
+		boolean partial = (this.sending instanceof SMTPMessage smtp && smtp.getSendPartial())
+				|| PropUtil.getBooleanProperty(properties, prefix + "sendpartial", false);
+		boolean chunking = PropUtil.getIntProperty(properties, prefix + "chunksize", -1) > 0
+				&& supportsExtension("CHUNKING");
+		return partial && !chunking;
+	}
+
+	/**
+	 * The DSN NOTIFY parameter Angus gives every RCPT from the session (a message's own
+	 * is not pipelined).
+	 */
+	private String dsnNotify() {
+		if (!supportsExtension("DSN")) {
+			return null;
+		}
+		return this.session.getProperty("mail." + this.protocolName + ".dsn.notify");
+	}
+
+	/** Whether the server sent bytes no command asked for. */
+	private boolean unreadReplies() {
+		Object input = (SERVER_INPUT != null) ? SERVER_INPUT.get(this) : null;
+		try {
+			return input instanceof InputStream in && in.available() > 0;
+		}
+		catch (IOException ex) {
+			// the read that follows reports it
+			return false;
+		}
 	}
 
 	/**
@@ -262,7 +388,13 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	 */
 	@Override
 	protected OutputStream data() throws MessagingException {
-		return new MessageDataStream(super.data());
+		OutputStream data = super.data();
+		if (this.pipeline.batchSent() && unreadReplies()) {
+			// more replies than pipelined commands: which one answered what is unknown
+			this.protocolError = true;
+			endPipeline("the server sent more replies than the pipelined commands asked for");
+		}
+		return new MessageDataStream(data);
 	}
 
 	/**
@@ -312,6 +444,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		this.messageStart = this.capture.position();
 		this.protocolError = false;
 		ClassLoader caller = this.providerHint.enter();
+		this.sending = message;
 		try {
 			super.sendMessage(message, addresses);
 		}
@@ -329,6 +462,8 @@ public class CapturingSmtpTransport extends SMTPTransport {
 			throw failure;
 		}
 		finally {
+			this.sending = null;
+			finishPipeline();
 			this.providerHint.exit(caller);
 			this.messageRecipients = List.of();
 		}
@@ -347,6 +482,24 @@ public class CapturingSmtpTransport extends SMTPTransport {
 			catch (RuntimeException ex) {
 				Capture.log.warn("DeliveryListener.onDelivered threw; ignored", ex);
 			}
+		}
+	}
+
+	/**
+	 * Reads what the server still owes for this message, so the next one starts clean.
+	 */
+	private void finishPipeline() {
+		try {
+			if (this.pipeline.hasAhead()) {
+				drainPipeline();
+			}
+		}
+		catch (MessagingException | RuntimeException ex) {
+			// the connection is closed; the message's own outcome is already known
+			Capture.log.debug("pipelined replies not read: {}", ex.toString());
+		}
+		finally {
+			this.pipeline.reset();
 		}
 	}
 

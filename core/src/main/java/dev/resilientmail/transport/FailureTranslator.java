@@ -170,6 +170,15 @@ final class FailureTranslator {
 				}
 			}
 		}
+		if (mail != null && Capture.parseQuietly(mail.reply()).map(SmtpReply::isFailure).orElse(false)) {
+			// pipelined RCPTs and DATA after a refused MAIL were answered only "no
+			// transaction" (503): the MAIL reply is every recipient's outcome, as in
+			// lock-step
+			rcpts.clear();
+			data = null;
+			rcptWithoutReply = null;
+			rejectedSome = false;
+		}
 		Failing transaction = null;
 		boolean uncertain = false;
 		boolean deliveredToAccepted = false;
