@@ -81,7 +81,7 @@ class ReadmeSnippetsTests {
 
 	private static List<Path> files(String suffix) throws IOException {
 		List<Path> files = new ArrayList<>();
-		for (String module : List.of("core", "spring-boot-starter", "examples")) {
+		for (String module : List.of("core", "spring-boot", "examples")) {
 			try (Stream<Path> walk = Files.walk(ROOT.resolve(module))) {
 				walk.filter((path) -> path.toString().endsWith(suffix))
 					.filter((path) -> !path.toString().contains("/target/"))

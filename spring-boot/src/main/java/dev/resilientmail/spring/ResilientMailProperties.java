@@ -1,0 +1,806 @@
+package dev.resilientmail.spring;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import dev.resilientmail.classify.FailureKind;
+import dev.resilientmail.classify.FailureReason;
+import dev.resilientmail.reply.SmtpCommand;
+
+/**
+ * The {@code resilient-mail.*} settings: retry, rate limiting, connection pooling,
+ * timeouts, asynchronous sending and classification rules, in Resilience4j's vocabulary;
+ * each area is one nested class. Together they set every field of the
+ * {@link dev.resilientmail.delivery.DeliveryPolicy}; {@link DeliveryPolicyCustomizer}
+ * beans refine the result. Host, port and credentials come from {@code spring.mail.*}.
+ * Invalid values stop the application at startup with a message naming the key and the
+ * allowed values.
+ *
+ * @since 0.1.0
+ */
+@ConfigurationProperties("resilient-mail")
+public class ResilientMailProperties {
+
+	/**
+	 * Whether the JavaMailSender is backed by resilient-mail (typed exceptions, retry,
+	 * rate limits). When false, Spring Boot's own mail sender is used unchanged.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Retry of failed sends, driven by what the server's reply means.
+	 */
+	private final Retry retry = new Retry();
+
+	/**
+	 * Rate limiting of messages per destination server.
+	 */
+	private final RateLimiter rateLimiter = new RateLimiter();
+
+	/**
+	 * Pooling of SMTP connections per destination server.
+	 */
+	private final Pool pool = new Pool();
+
+	/**
+	 * Socket timeouts of every SMTP connection.
+	 */
+	private final Timeouts timeouts = new Timeouts();
+
+	/**
+	 * Sends without blocking the caller (AsyncMailSender).
+	 */
+	private final Async async = new Async();
+
+	/**
+	 * Rules that override the default classification of replies.
+	 */
+	private final Classification classification = new Classification();
+
+	/**
+	 * Returns whether resilient-mail backs the JavaMailSender.
+	 * @return whether it is enabled
+	 */
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	/**
+	 * Sets whether resilient-mail backs the JavaMailSender.
+	 * @param enabled whether it is enabled
+	 */
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	/**
+	 * Returns the retry settings.
+	 * @return the retry settings
+	 */
+	public Retry getRetry() {
+		return this.retry;
+	}
+
+	/**
+	 * Returns the rate limiter settings.
+	 * @return the rate limiter settings
+	 */
+	public RateLimiter getRateLimiter() {
+		return this.rateLimiter;
+	}
+
+	/**
+	 * Returns the connection pool settings.
+	 * @return the pool settings
+	 */
+	public Pool getPool() {
+		return this.pool;
+	}
+
+	/**
+	 * Returns the timeout settings.
+	 * @return the timeout settings
+	 */
+	public Timeouts getTimeouts() {
+		return this.timeouts;
+	}
+
+	/**
+	 * Returns the asynchronous sending settings.
+	 * @return the async settings
+	 */
+	public Async getAsync() {
+		return this.async;
+	}
+
+	/**
+	 * Returns the classification settings.
+	 * @return the classification settings
+	 */
+	public Classification getClassification() {
+		return this.classification;
+	}
+
+	/**
+	 * Retry settings ({@code resilient-mail.retry.*}).
+	 *
+	 * @since 0.1.0
+	 */
+	public static class Retry {
+
+		/**
+		 * Attempts per message, the first one included; 1 turns retrying off. Only the
+		 * recipients that were not accepted are tried again.
+		 */
+		private int maxAttempts = 4;
+
+		/**
+		 * Wait before the first retry (a server's "try again in N" hint can make it
+		 * longer).
+		 */
+		private Duration waitDuration = Duration.ofSeconds(2);
+
+		/**
+		 * Factor by which each further wait grows (1 keeps the wait constant).
+		 */
+		private double exponentialBackoffMultiplier = 2;
+
+		/**
+		 * Longest single wait between two attempts, also capping waits the server asks
+		 * for.
+		 */
+		private Duration maxWaitDuration = Duration.ofMinutes(1);
+
+		/**
+		 * Kinds of failure that are retried: TRANSIENT, POLICY_TRANSIENT, PERMANENT or
+		 * POLICY_PERMANENT.
+		 */
+		private List<FailureKind> retryOn = new ArrayList<>(
+				List.of(FailureKind.TRANSIENT, FailureKind.POLICY_TRANSIENT));
+
+		/**
+		 * Whether to retry when the connection broke after the message was sent and
+		 * before the server confirmed it; the message may then arrive twice.
+		 */
+		private boolean retryUncertain = false;
+
+		/**
+		 * Jitter: each wait varies randomly by up to this fraction, from 0 (none) to 1,
+		 * so that many clients do not retry in step.
+		 */
+		private double randomizedWaitFactor = 0.2;
+
+		/**
+		 * No retry starts later than this after the first attempt.
+		 */
+		private Duration maxElapsedDuration = Duration.ofMinutes(10);
+
+		/**
+		 * First wait after a failure of the given reason, instead of wait-duration (a
+		 * greylisting server refuses retries that come too early). Keys are failure
+		 * reasons such as GREYLISTED or RATE_LIMITED.
+		 */
+		private Map<FailureReason, Duration> waitDurationByReason = new EnumMap<>(
+				Map.of(FailureReason.GREYLISTED, Duration.ofMinutes(1)));
+
+		/**
+		 * Whether to wait at least as long as the reply asks ("try again in 5 minutes"),
+		 * capped by max-wait-duration.
+		 */
+		private boolean honourRetryAfter = true;
+
+		/**
+		 * Returns the attempts per message.
+		 * @return the attempts
+		 */
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		/**
+		 * Sets the attempts per message.
+		 * @param maxAttempts the attempts, 1 or more
+		 */
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		/**
+		 * Returns the wait before the first retry.
+		 * @return the wait
+		 */
+		public Duration getWaitDuration() {
+			return this.waitDuration;
+		}
+
+		/**
+		 * Sets the wait before the first retry.
+		 * @param waitDuration the wait
+		 */
+		public void setWaitDuration(Duration waitDuration) {
+			this.waitDuration = waitDuration;
+		}
+
+		/**
+		 * Returns the backoff factor.
+		 * @return the factor
+		 */
+		public double getExponentialBackoffMultiplier() {
+			return this.exponentialBackoffMultiplier;
+		}
+
+		/**
+		 * Sets the backoff factor.
+		 * @param exponentialBackoffMultiplier the factor, 1 or more
+		 */
+		public void setExponentialBackoffMultiplier(double exponentialBackoffMultiplier) {
+			this.exponentialBackoffMultiplier = exponentialBackoffMultiplier;
+		}
+
+		/**
+		 * Returns the longest single wait.
+		 * @return the longest wait
+		 */
+		public Duration getMaxWaitDuration() {
+			return this.maxWaitDuration;
+		}
+
+		/**
+		 * Sets the longest single wait.
+		 * @param maxWaitDuration the longest wait
+		 */
+		public void setMaxWaitDuration(Duration maxWaitDuration) {
+			this.maxWaitDuration = maxWaitDuration;
+		}
+
+		/**
+		 * Returns the kinds of failure that are retried.
+		 * @return the kinds
+		 */
+		public List<FailureKind> getRetryOn() {
+			return this.retryOn;
+		}
+
+		/**
+		 * Sets the kinds of failure that are retried.
+		 * @param retryOn the kinds
+		 */
+		public void setRetryOn(List<FailureKind> retryOn) {
+			this.retryOn = retryOn;
+		}
+
+		/**
+		 * Returns whether uncertain deliveries are retried.
+		 * @return whether they are retried
+		 */
+		public boolean isRetryUncertain() {
+			return this.retryUncertain;
+		}
+
+		/**
+		 * Sets whether uncertain deliveries are retried.
+		 * @param retryUncertain whether they are retried
+		 */
+		public void setRetryUncertain(boolean retryUncertain) {
+			this.retryUncertain = retryUncertain;
+		}
+
+		/**
+		 * Returns the jitter factor.
+		 * @return the factor
+		 */
+		public double getRandomizedWaitFactor() {
+			return this.randomizedWaitFactor;
+		}
+
+		/**
+		 * Sets the jitter factor.
+		 * @param randomizedWaitFactor the factor, 0 to 1
+		 */
+		public void setRandomizedWaitFactor(double randomizedWaitFactor) {
+			this.randomizedWaitFactor = randomizedWaitFactor;
+		}
+
+		/**
+		 * Returns how long after the first attempt a retry may start.
+		 * @return the bound
+		 */
+		public Duration getMaxElapsedDuration() {
+			return this.maxElapsedDuration;
+		}
+
+		/**
+		 * Sets how long after the first attempt a retry may start.
+		 * @param maxElapsedDuration the bound, zero or more
+		 */
+		public void setMaxElapsedDuration(Duration maxElapsedDuration) {
+			this.maxElapsedDuration = maxElapsedDuration;
+		}
+
+		/**
+		 * Returns the first wait per failure reason.
+		 * @return the waits
+		 */
+		public Map<FailureReason, Duration> getWaitDurationByReason() {
+			return this.waitDurationByReason;
+		}
+
+		/**
+		 * Sets the first wait per failure reason.
+		 * @param waitDurationByReason the waits
+		 */
+		public void setWaitDurationByReason(Map<FailureReason, Duration> waitDurationByReason) {
+			this.waitDurationByReason = waitDurationByReason;
+		}
+
+		/**
+		 * Returns whether the server's "try again in" hints are honoured.
+		 * @return whether they are honoured
+		 */
+		public boolean isHonourRetryAfter() {
+			return this.honourRetryAfter;
+		}
+
+		/**
+		 * Sets whether the server's "try again in" hints are honoured.
+		 * @param honourRetryAfter whether they are honoured
+		 */
+		public void setHonourRetryAfter(boolean honourRetryAfter) {
+			this.honourRetryAfter = honourRetryAfter;
+		}
+
+	}
+
+	/**
+	 * Rate limiter settings ({@code resilient-mail.rate-limiter.*}).
+	 *
+	 * @since 0.1.0
+	 */
+	public static class RateLimiter {
+
+		/**
+		 * Messages sent per refresh period to one destination server.
+		 */
+		private int limitForPeriod = 14;
+
+		/**
+		 * Period after which the limit is refreshed.
+		 */
+		private Duration limitRefreshPeriod = Duration.ofSeconds(1);
+
+		/**
+		 * Longest wait for permission to send; beyond it the send fails at once with a
+		 * transient failure (reason RATE_LIMITED) and nothing is sent.
+		 */
+		private Duration timeoutDuration = Duration.ofSeconds(30);
+
+		/**
+		 * Whether the limit halves when the server answers with a rate-limit or
+		 * connection-limit reply and climbs back one step per successful send.
+		 */
+		private boolean adaptive = true;
+
+		/**
+		 * Returns the messages per period.
+		 * @return the limit
+		 */
+		public int getLimitForPeriod() {
+			return this.limitForPeriod;
+		}
+
+		/**
+		 * Sets the messages per period.
+		 * @param limitForPeriod the limit, 1 or more
+		 */
+		public void setLimitForPeriod(int limitForPeriod) {
+			this.limitForPeriod = limitForPeriod;
+		}
+
+		/**
+		 * Returns the refresh period.
+		 * @return the period
+		 */
+		public Duration getLimitRefreshPeriod() {
+			return this.limitRefreshPeriod;
+		}
+
+		/**
+		 * Sets the refresh period.
+		 * @param limitRefreshPeriod the period, positive
+		 */
+		public void setLimitRefreshPeriod(Duration limitRefreshPeriod) {
+			this.limitRefreshPeriod = limitRefreshPeriod;
+		}
+
+		/**
+		 * Returns the longest wait for a permit.
+		 * @return the wait
+		 */
+		public Duration getTimeoutDuration() {
+			return this.timeoutDuration;
+		}
+
+		/**
+		 * Sets the longest wait for a permit.
+		 * @param timeoutDuration the wait, zero or more
+		 */
+		public void setTimeoutDuration(Duration timeoutDuration) {
+			this.timeoutDuration = timeoutDuration;
+		}
+
+		/**
+		 * Returns whether the limit adapts to the server's replies.
+		 * @return whether it adapts
+		 */
+		public boolean isAdaptive() {
+			return this.adaptive;
+		}
+
+		/**
+		 * Sets whether the limit adapts to the server's replies.
+		 * @param adaptive whether it adapts
+		 */
+		public void setAdaptive(boolean adaptive) {
+			this.adaptive = adaptive;
+		}
+
+	}
+
+	/**
+	 * Connection pool settings ({@code resilient-mail.pool.*}).
+	 *
+	 * @since 0.1.0
+	 */
+	public static class Pool {
+
+		/**
+		 * Open SMTP connections kept per destination server.
+		 */
+		private int maxConnections = 4;
+
+		/**
+		 * Messages one connection carries before it is closed and replaced (1 means a new
+		 * connection for every message).
+		 */
+		private int maxMessagesPerConnection = 100;
+
+		/**
+		 * How long an unused connection stays open in the pool.
+		 */
+		private Duration idleTimeout = Duration.ofSeconds(30);
+
+		/**
+		 * Returns the connections per destination.
+		 * @return the connections
+		 */
+		public int getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		/**
+		 * Sets the connections per destination.
+		 * @param maxConnections the connections, 1 or more
+		 */
+		public void setMaxConnections(int maxConnections) {
+			this.maxConnections = maxConnections;
+		}
+
+		/**
+		 * Returns the messages per connection.
+		 * @return the messages
+		 */
+		public int getMaxMessagesPerConnection() {
+			return this.maxMessagesPerConnection;
+		}
+
+		/**
+		 * Sets the messages per connection.
+		 * @param maxMessagesPerConnection the messages, 1 or more
+		 */
+		public void setMaxMessagesPerConnection(int maxMessagesPerConnection) {
+			this.maxMessagesPerConnection = maxMessagesPerConnection;
+		}
+
+		/**
+		 * Returns the idle timeout.
+		 * @return the timeout
+		 */
+		public Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		/**
+		 * Sets the idle timeout.
+		 * @param idleTimeout the timeout, zero or more
+		 */
+		public void setIdleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+		}
+
+	}
+
+	/**
+	 * Timeout settings ({@code resilient-mail.timeouts.*}). Timeouts set in
+	 * {@code spring.mail.properties} ({@code mail.smtp.connectiontimeout},
+	 * {@code mail.smtp.timeout}) win.
+	 *
+	 * @since 0.2.0
+	 */
+	public static class Timeouts {
+
+		/**
+		 * Longest wait for a connection to the server to open (Jakarta Mail's own default
+		 * is to wait forever).
+		 */
+		private Duration connectTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * Longest wait for the server's next bytes, or for a write to complete.
+		 */
+		private Duration readTimeout = Duration.ofSeconds(60);
+
+		/**
+		 * Returns the connect timeout.
+		 * @return the timeout
+		 */
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		/**
+		 * Sets the connect timeout.
+		 * @param connectTimeout the timeout, positive
+		 */
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		/**
+		 * Returns the read timeout.
+		 * @return the timeout
+		 */
+		public Duration getReadTimeout() {
+			return this.readTimeout;
+		}
+
+		/**
+		 * Sets the read timeout.
+		 * @param readTimeout the timeout, positive
+		 */
+		public void setReadTimeout(Duration readTimeout) {
+			this.readTimeout = readTimeout;
+		}
+
+	}
+
+	/**
+	 * Asynchronous sending settings ({@code resilient-mail.async.*}).
+	 *
+	 * @since 0.2.0
+	 */
+	public static class Async {
+
+		/**
+		 * Threads that run the attempts of AsyncMailSender sends; waits between attempts
+		 * hold no thread.
+		 */
+		private int threads = 2;
+
+		/**
+		 * Returns the threads.
+		 * @return the threads
+		 */
+		public int getThreads() {
+			return this.threads;
+		}
+
+		/**
+		 * Sets the threads.
+		 * @param threads the threads, 1 or more
+		 */
+		public void setThreads(int threads) {
+			this.threads = threads;
+		}
+
+	}
+
+	/**
+	 * Classification settings ({@code resilient-mail.classification.*}).
+	 *
+	 * @since 0.1.0
+	 */
+	public static class Classification {
+
+		/**
+		 * Rules tried, in order, before the default classification of failure replies.
+		 * Each rule has conditions, all of which must match: 'code' (basic code 400 to
+		 * 599), 'enhanced-code' (pattern like 5.4.5 or 5.7.*), 'text' (regular expression
+		 * searched in the reply text), 'command' (the SMTP phase, such as RCPT or
+		 * END_OF_DATA); and effects: 'kind' (TRANSIENT, PERMANENT, POLICY_TRANSIENT or
+		 * POLICY_PERMANENT), 'reason' (such as RATE_LIMITED or MAILBOX_UNKNOWN) and
+		 * 'retry-after' (how long to wait before trying again).
+		 */
+		private List<Rule> rules = new ArrayList<>();
+
+		/**
+		 * Returns the rules.
+		 * @return the rules
+		 */
+		public List<Rule> getRules() {
+			return this.rules;
+		}
+
+		/**
+		 * Sets the rules.
+		 * @param rules the rules
+		 */
+		public void setRules(List<Rule> rules) {
+			this.rules = rules;
+		}
+
+	}
+
+	/**
+	 * One classification rule ({@code resilient-mail.classification.rules[n].*}). At
+	 * least one condition and one effect are required.
+	 *
+	 * @since 0.1.0
+	 */
+	public static class Rule {
+
+		/**
+		 * Condition: the reply's basic code, 400 to 599.
+		 */
+		private Integer code;
+
+		/**
+		 * Condition: the enhanced status code, three dot-separated parts each a number or
+		 * '*', like 5.4.5 or 5.7.*.
+		 */
+		private String enhancedCode;
+
+		/**
+		 * Condition: a regular expression found in the reply text, like (?i)daily.*limit.
+		 */
+		private String text;
+
+		/**
+		 * Condition: the SMTP phase the reply answers, like RCPT or END_OF_DATA.
+		 */
+		private SmtpCommand command;
+
+		/**
+		 * Effect: the kind of failure.
+		 */
+		private FailureKind kind;
+
+		/**
+		 * Effect: the reason of the failure.
+		 */
+		private FailureReason reason;
+
+		/**
+		 * Effect: how long to wait before trying again.
+		 */
+		private Duration retryAfter;
+
+		/**
+		 * Returns the basic code condition.
+		 * @return the code, or {@code null}
+		 */
+		public Integer getCode() {
+			return this.code;
+		}
+
+		/**
+		 * Sets the basic code condition.
+		 * @param code the code, 400 to 599
+		 */
+		public void setCode(Integer code) {
+			this.code = code;
+		}
+
+		/**
+		 * Returns the enhanced code condition.
+		 * @return the pattern, or {@code null}
+		 */
+		public String getEnhancedCode() {
+			return this.enhancedCode;
+		}
+
+		/**
+		 * Sets the enhanced code condition.
+		 * @param enhancedCode the pattern
+		 */
+		public void setEnhancedCode(String enhancedCode) {
+			this.enhancedCode = enhancedCode;
+		}
+
+		/**
+		 * Returns the text condition.
+		 * @return the regular expression, or {@code null}
+		 */
+		public String getText() {
+			return this.text;
+		}
+
+		/**
+		 * Sets the text condition.
+		 * @param text the regular expression
+		 */
+		public void setText(String text) {
+			this.text = text;
+		}
+
+		/**
+		 * Returns the command condition.
+		 * @return the command, or {@code null}
+		 */
+		public SmtpCommand getCommand() {
+			return this.command;
+		}
+
+		/**
+		 * Sets the command condition.
+		 * @param command the command
+		 */
+		public void setCommand(SmtpCommand command) {
+			this.command = command;
+		}
+
+		/**
+		 * Returns the kind effect.
+		 * @return the kind, or {@code null}
+		 */
+		public FailureKind getKind() {
+			return this.kind;
+		}
+
+		/**
+		 * Sets the kind effect.
+		 * @param kind the kind
+		 */
+		public void setKind(FailureKind kind) {
+			this.kind = kind;
+		}
+
+		/**
+		 * Returns the reason effect.
+		 * @return the reason, or {@code null}
+		 */
+		public FailureReason getReason() {
+			return this.reason;
+		}
+
+		/**
+		 * Sets the reason effect.
+		 * @param reason the reason
+		 */
+		public void setReason(FailureReason reason) {
+			this.reason = reason;
+		}
+
+		/**
+		 * Returns the retry-after effect.
+		 * @return the wait, or {@code null}
+		 */
+		public Duration getRetryAfter() {
+			return this.retryAfter;
+		}
+
+		/**
+		 * Sets the retry-after effect.
+		 * @param retryAfter the wait
+		 */
+		public void setRetryAfter(Duration retryAfter) {
+			this.retryAfter = retryAfter;
+		}
+
+	}
+
+}
