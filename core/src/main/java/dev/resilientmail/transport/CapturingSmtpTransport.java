@@ -94,6 +94,8 @@ public class CapturingSmtpTransport extends SMTPTransport {
 
 	private final String protocolName;
 
+	private MessageDataStream dataStream;
+
 	/** The message being sent, while {@code sendMessage} runs. */
 	private Message sending;
 
@@ -394,7 +396,19 @@ public class CapturingSmtpTransport extends SMTPTransport {
 			this.protocolError = true;
 			endPipeline("the server sent more replies than the pipelined commands asked for");
 		}
-		return new MessageDataStream(data);
+		this.dataStream = new MessageDataStream(data);
+		return this.dataStream;
+	}
+
+	/** Hands what the message stream still buffers to Angus before the final dot. */
+	@Override
+	protected void finishData() throws IOException, MessagingException {
+		MessageDataStream stream = this.dataStream;
+		this.dataStream = null;
+		if (stream != null) {
+			stream.drain();
+		}
+		super.finishData();
 	}
 
 	/**
@@ -463,6 +477,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		}
 		finally {
 			this.sending = null;
+			this.dataStream = null;
 			finishPipeline();
 			this.providerHint.exit(caller);
 			this.messageRecipients = List.of();
