@@ -101,7 +101,7 @@ final class Capture {
 		this.built = new SmtpExchange[this.capacity];
 	}
 
-	private static int positive(Properties properties, String key, int defaultValue) {
+	static int positive(Properties properties, String key, int defaultValue) {
 		Object value = properties.get(key);
 		if (value == null) {
 			return defaultValue;

@@ -64,7 +64,10 @@ import dev.resilientmail.reply.SmtpReply;
  * <p>
  * Replies are read with limits (8 KiB per line, 100 lines or 64 KiB per reply): a server
  * that sends more ends the connection with a {@link dev.resilientmail.TransientFailure}
- * of reason {@code PROTOCOL_ERROR}.
+ * of reason {@code PROTOCOL_ERROR}. One reply may take at most {@link #REPLY_TIMEOUT}
+ * (default 2 minutes) in full, however slowly the server trickles it (the socket's read
+ * timeout restarts with every byte): a send waits for a reply at most that long plus one
+ * read timeout, and then fails as a timed-out connection ({@code CONNECTION_FAILED}).
  * <p>
  * Refused before anything is sent: no recipients, a recipient without a domain, a CR or
  * LF in an envelope address or a header ({@code SendFailedException} or
@@ -82,7 +85,15 @@ public class CapturingSmtpTransport extends SMTPTransport {
 
 	private static final VarHandle SERVER_SOCKET = serverSocketHandle();
 
+	/**
+	 * Session property: the longest time one server reply may take in full, in
+	 * milliseconds (default 120000).
+	 */
+	public static final String REPLY_TIMEOUT = "resilient-mail.reply-timeout";
+
 	private final Capture capture;
+
+	private final int replyTimeoutMillis;
 
 	private final FailureTranslator translator;
 
@@ -132,6 +143,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	protected CapturingSmtpTransport(Session session, URLName urlname, String name, boolean isSSL) {
 		super(session, urlname, name, isSSL);
 		this.capture = new Capture(session.getProperties());
+		this.replyTimeoutMillis = Capture.positive(session.getProperties(), REPLY_TIMEOUT, 120_000);
 		this.translator = new FailureTranslator(this.capture);
 		this.tuning = new SocketTuning(session.getProperties());
 		this.providerHint = new StreamProviderHint(session.getProperties());
@@ -183,10 +195,14 @@ public class CapturingSmtpTransport extends SMTPTransport {
 
 	/**
 	 * Returns the report of the last message this transport delivered, or {@code null}
-	 * when the last send failed or nothing was sent yet.
+	 * when the last send failed or nothing was sent yet. It is built on first request
+	 * when neither INFO logging nor a listener needed it already.
 	 * @return the last report
 	 */
 	public synchronized DeliveryReport lastDeliveryReport() {
+		if (this.lastReport == null && !this.lastSent.isEmpty()) {
+			return buildReport(this.lastSent);
+		}
 		return this.lastReport;
 	}
 
@@ -542,21 +558,6 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		return this.lastReport;
 	}
 
-	/**
-	 * Returns the report of the message just delivered, building it on demand.
-	 * @return the report, or {@code null} when the last send did not succeed
-	 */
-	public synchronized DeliveryReport deliveryReport() {
-		if (this.lastReport == null && !this.lastSent.isEmpty()) {
-			return buildReport(this.lastRecipients());
-		}
-		return this.lastReport;
-	}
-
-	private List<InternetAddress> lastRecipients() {
-		return this.lastSent;
-	}
-
 	private void notifyFailed(SmtpFailure failure) {
 		if (this.capture.listener != DeliveryListener.NONE) {
 			try {
@@ -748,7 +749,8 @@ public class CapturingSmtpTransport extends SMTPTransport {
 			// together, before any read); reading through Angus's reader costs a
 			// virtual call per byte
 			Object buffered = (SERVER_INPUT != null) ? SERVER_INPUT.get(this) : null;
-			this.reader = new BoundedLineInputStream((InputStream) ((buffered != null) ? buffered : current));
+			this.reader = new BoundedLineInputStream((InputStream) ((buffered != null) ? buffered : current),
+					this.capture.clock, this.replyTimeoutMillis);
 			LINE_INPUT.set(this, this.reader);
 		}
 		return this.reader;

@@ -8,8 +8,8 @@ import java.util.Optional;
 import jakarta.mail.internet.InternetAddress;
 
 import dev.resilientmail.SmtpFailure;
-import dev.resilientmail.UncertainDelivery;
 import dev.resilientmail.classify.Classification;
+import dev.resilientmail.internal.Printable;
 import dev.resilientmail.classify.FailureKind;
 import dev.resilientmail.classify.FailureReason;
 import dev.resilientmail.RecipientOutcome;
@@ -226,7 +226,6 @@ final class FailureTranslator {
 				: new Failing(SmtpCommand.RCPT, Optional.empty(), ABANDONED);
 		SmtpReply finalReply = deliveredToAccepted ? Capture.parseQuietly(dot.reply()).orElse(null) : null;
 		List<RecipientOutcome> outcomes = new ArrayList<>(recipients.size());
-		List<Failing> causes = new ArrayList<>(recipients.size());
 		for (int i = 0; i < recipients.size(); i++) {
 			InternetAddress recipient = recipients.get(i);
 			Raw rcpt = (i < rcpts.size()) ? rcpts.get(i) : null;
@@ -236,7 +235,6 @@ final class FailureTranslator {
 				// 421 closes the session: it says nothing about this recipient
 				Status status = (rcptReply.get().code() == 421) ? Status.NOT_DELIVERED : Status.REJECTED;
 				outcomes.add(new RecipientOutcome(recipient, status, own.reply(), own.classification()));
-				causes.add(own);
 			}
 			else if (rcptReply.isPresent() && deliveredToAccepted) {
 				outcomes.add(new RecipientOutcome(recipient, Status.DELIVERED, Optional.of(finalReply),
@@ -245,38 +243,18 @@ final class FailureTranslator {
 			else {
 				Status status = (uncertain && rcptReply.isPresent()) ? Status.UNCERTAIN : Status.NOT_DELIVERED;
 				outcomes.add(new RecipientOutcome(recipient, status, fallback.reply(), fallback.classification()));
-				causes.add(fallback);
 			}
 		}
-		Failing primary = mostSevere(causes, fallback);
-		SmtpFailure.Details details = new SmtpFailure.Details(primary.reply(), primary.command(),
-				primary.classification(), this.capture.transcript(), outcomes, 1);
+		// the details take the failing reply of the most severe recipient
+		SmtpFailure.Details details = new SmtpFailure.Details(fallback.reply(), fallback.command(),
+				fallback.classification(), this.capture.transcript(), outcomes, 1);
+		Failing primary = new Failing(details.command(), details.reply(), details.classification());
 		String message = describe(primary, outcomes) + detail(cause);
 		if (uncertain) {
-			return new UncertainDelivery("connection lost after the message was sent and before the final reply;"
-					+ " it may have been delivered: " + message, details, cause);
+			message = "connection lost after the message was sent and before the final reply;"
+					+ " it may have been delivered: " + message;
 		}
 		return SmtpFailure.of(message, details, cause);
-	}
-
-	private static Failing mostSevere(List<Failing> causes, Failing fallback) {
-		Failing worst = null;
-		for (Failing candidate : causes) {
-			if (worst == null || severity(candidate.kind()) > severity(worst.kind())) {
-				worst = candidate;
-			}
-		}
-		return (worst != null) ? worst : fallback;
-	}
-
-	private static int severity(FailureKind kind) {
-		return switch (kind) {
-			case POLICY_PERMANENT -> 4;
-			case PERMANENT -> 3;
-			case POLICY_TRANSIENT -> 2;
-			case TRANSIENT -> 1;
-			case SUCCESS -> 0;
-		};
 	}
 
 	static String describe(Failing failing, List<RecipientOutcome> outcomes) {
@@ -335,27 +313,9 @@ final class FailureTranslator {
 		if (root instanceof java.io.IOException || root instanceof java.security.GeneralSecurityException) {
 			// a certificate problem is a GeneralSecurityException under the SSLException
 			return " (" + (tls ? "TLS handshake failed: " : "") + root.getClass().getSimpleName() + ": "
-					+ printable(root.getMessage()) + ")";
+					+ Printable.sanitise(root.getMessage()) + ")";
 		}
 		return "";
-	}
-
-	/** Control characters out: exception texts end up in log lines. */
-	private static String printable(String text) {
-		StringBuilder out = null;
-		for (int i = 0; i < text.length(); i++) {
-			char c = text.charAt(i);
-			if (c < ' ' || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
-				if (out == null) {
-					out = new StringBuilder(text.length()).append(text, 0, i);
-				}
-				out.append('\uFFFD');
-			}
-			else if (out != null) {
-				out.append(c);
-			}
-		}
-		return (out != null) ? out.toString() : text;
 	}
 
 }
