@@ -86,8 +86,8 @@ class PipeliningTests {
 			CapturingSmtpTransport transport = connect(server, true);
 			try {
 				send(transport);
-				assertThat(transport.deliveryReport().acceptedRecipients()).hasSize(3);
-				assertThat(transport.deliveryReport().finalReply().text()).contains("PIPE2");
+				assertThat(transport.lastDeliveryReport().acceptedRecipients()).hasSize(3);
+				assertThat(transport.lastDeliveryReport().finalReply().text()).contains("PIPE2");
 			}
 			finally {
 				transport.close();
@@ -164,7 +164,7 @@ class PipeliningTests {
 					assertThat(o.reply().get().code()).isEqualTo(451);
 				});
 				send(transport);
-				assertThat(transport.deliveryReport().finalReply().text()).contains("PIPE3");
+				assertThat(transport.lastDeliveryReport().finalReply().text()).contains("PIPE3");
 			}
 			finally {
 				transport.close();
@@ -200,7 +200,7 @@ class PipeliningTests {
 			CapturingSmtpTransport transport = connect(server, pipelining);
 			try {
 				send(transport);
-				assertThat(transport.deliveryReport().acceptedRecipients()).hasSize(3);
+				assertThat(transport.lastDeliveryReport().acceptedRecipients()).hasSize(3);
 			}
 			finally {
 				transport.close();
