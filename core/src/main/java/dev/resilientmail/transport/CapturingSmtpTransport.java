@@ -347,6 +347,11 @@ public class CapturingSmtpTransport extends SMTPTransport {
 			String command = this.pipeline.drainNext();
 			this.capture.commandSent(command);
 			int code = readServerResponse();
+			if (code == -1) {
+				// the connection is gone: nothing more will come
+				this.pipeline.reset();
+				return;
+			}
 			if (command.equals("DATA") && code == 354) {
 				// the server waits for a message that will not be sent: only closing
 				// the connection ends that without delivering anything
@@ -386,6 +391,23 @@ public class CapturingSmtpTransport extends SMTPTransport {
 			return null;
 		}
 		return this.session.getProperty("mail." + this.protocolName + ".dsn.notify");
+	}
+
+	/**
+	 * Whether the connection looks usable without sending a command: the socket is open
+	 * and the server has sent nothing unasked (a server closing an idle connection often
+	 * says 421 first). A connection the server closed silently still looks usable; the
+	 * next command finds out. Costs no round trip, unlike {@link #isConnected()}, which
+	 * sends NOOP.
+	 * @return whether the connection looks usable
+	 * @since 0.2.0
+	 */
+	public synchronized boolean looksAlive() {
+		Object socket = (SERVER_SOCKET != null) ? SERVER_SOCKET.get(this) : null;
+		if (!(socket instanceof Socket open) || open.isClosed() || !open.isConnected() || open.isInputShutdown()) {
+			return false;
+		}
+		return !unreadReplies();
 	}
 
 	/** Whether the server sent bytes no command asked for. */

@@ -170,10 +170,10 @@ final class FailureTranslator {
 				}
 			}
 		}
-		if (mail != null && Capture.parseQuietly(mail.reply()).map(SmtpReply::isFailure).orElse(false)) {
-			// pipelined RCPTs and DATA after a refused MAIL were answered only "no
-			// transaction" (503): the MAIL reply is every recipient's outcome, as in
-			// lock-step
+		if (mail != null && !Capture.parseQuietly(mail.reply()).map((r) -> !r.isFailure()).orElse(false)) {
+			// pipelined RCPTs and DATA after a refused or unanswered MAIL were answered
+			// only "no transaction" (503), or not at all: the MAIL reply (or its
+			// absence) is every recipient's outcome, as in lock-step
 			rcpts.clear();
 			data = null;
 			rcptWithoutReply = null;
