@@ -1,6 +1,5 @@
 package dev.resilientmail.delivery;
 
-import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -28,8 +27,8 @@ import dev.resilientmail.transport.CapturingSmtpTransport;
  * round trip: a transport used less than {@link #CHECK_AFTER_IDLE} ago is taken when its
  * socket looks open (nothing unasked from the server); one idle longer is checked with
  * NOOP first, as OkHttp's pool checks only connections idle for a while. One that the
- * server closed unseen fails at MAIL with no reply and nothing of the message sent: the
- * message then goes out once more on a new connection, within the same attempt (never
+ * server closed unseen fails at MAIL (no reply, or 421) with nothing of the message sent:
+ * the message then goes out once more on a new connection, within the same attempt (never
  * after any of the body went out). A transport is closed when idle past the idle timeout
  * or used for the policy's messages per connection; one that saw 421 or an I/O error is
  * never returned.
@@ -116,23 +115,15 @@ final class TransportPool implements AutoCloseable {
 	}
 
 	/**
-	 * A reused connection that ended before its first reply of the transaction: MAIL got
-	 * no reply at all (not a timeout: a server that stalls is alive), so no transaction
-	 * began and no byte of the message went out.
+	 * A reused connection that ended before the transaction began: MAIL got no reply at
+	 * all (closed, reset or silent past the read timeout) or 421 (the server closing the
+	 * session), so no byte of the message went out. The NOOP the pool used to send before
+	 * every reuse found the same and replaced the connection.
 	 */
 	private static boolean diedWhileIdle(SmtpFailure failure) {
-		return failure.command() == SmtpCommand.MAIL && failure.reply().isEmpty()
-				&& !(failure instanceof UncertainDelivery) && !timedOut(failure)
+		boolean noTransaction = failure.reply().isEmpty() || failure.reply().get().code() == 421;
+		return failure.command() == SmtpCommand.MAIL && noTransaction && !(failure instanceof UncertainDelivery)
 				&& failure.recipientOutcomes().stream().noneMatch(RecipientOutcome::isDelivered);
-	}
-
-	private static boolean timedOut(Throwable failure) {
-		for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
-			if (cause instanceof InterruptedIOException) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	/** A new connection for a lease whose permit is held. */

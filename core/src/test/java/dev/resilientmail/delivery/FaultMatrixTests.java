@@ -162,10 +162,13 @@ class FaultMatrixTests {
 				assertThat(outcomes.retried).as("no failure before the body is uncertain")
 					.noneMatch((type) -> type.startsWith("UncertainDelivery"));
 			}
+			// at MAIL, the fourth and seventh transactions run on reused connections: one
+			// that ends before the transaction began is replaced within the attempt
+			int retries = (where == Where.MAIL) ? 1 : 3;
 			if (where != Where.AFTER_FINAL_REPLY && outcomes.failures.isEmpty()) {
-				assertThat(outcomes.attempts).as("the faults made retries").isEqualTo(MESSAGES + 3);
+				assertThat(outcomes.attempts).as("the faults made retries").isEqualTo(MESSAGES + retries);
 				assertThat(outcomes.retried).as("retried failures are transient")
-					.hasSize(3)
+					.hasSize(retries)
 					.allMatch((type) -> type.startsWith("TransientFailure"));
 			}
 			if (where == Where.AFTER_FINAL_REPLY) {
@@ -192,7 +195,8 @@ class FaultMatrixTests {
 	private static void script(FaultSmtpServer server, Where where, Fault fault) {
 		if (where == Where.AFTER_FINAL_REPLY) {
 			// the server answers 250 and then fails the next command on that connection
-			// (the pool's NOOP, or QUIT)
+			// (the next MAIL on the reused connection, a NOOP after an idle time, or
+			// QUIT)
 			Set<Integer> poisoned = ConcurrentHashMap.newKeySet();
 			server.when(Phase.END_OF_DATA).respond((call) -> {
 				if (struck(call.transaction())) {

@@ -18,6 +18,8 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.resilientmail.DeliveryListener;
 import dev.resilientmail.DeliveryReport;
@@ -66,10 +68,15 @@ class TransportPoolReuseTests {
 		}
 	}
 
-	@Test
-	void aConnectionTheServerClosedWhileIdleIsReplacedWithinTheSameAttempt() throws Exception {
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "drop", "421", "stall" })
+	void aConnectionTheServerClosedWhileIdleIsReplacedWithinTheSameAttempt(String fault) throws Exception {
 		try (FaultSmtpServer server = FaultSmtpServer.start()) {
-			closeAfterFirstMessage(server, Action::drop);
+			closeAfterFirstMessage(server, switch (fault) {
+				case "drop" -> Action::drop;
+				case "421" -> () -> Action.reply("421 4.4.2 mx.test Error: timeout exceeded").thenDrop();
+				default -> Action::stall;
+			});
 			AtomicInteger attempts = new AtomicInteger();
 			try (MailDelivery delivery = delivery(server, 1, new DeliveryListener() {
 				@Override
@@ -90,16 +97,17 @@ class TransportPoolReuseTests {
 	}
 
 	@Test
-	void aReusedConnectionThatStallsAtMailIsRetriedAfterItsWaitNotResentAtOnce() throws Exception {
+	void aFreshConnectionRefusedAtMailIsAnAttemptNotResentAtOnce() throws Exception {
 		try (FaultSmtpServer server = FaultSmtpServer.start()) {
-			closeAfterFirstMessage(server, Action::stall);
+			AtomicInteger mails = new AtomicInteger();
+			server.when(Phase.MAIL)
+				.respond((call) -> (mails.incrementAndGet() == 1) ? Action.drop() : Action.defaultReply());
 			try (MailDelivery delivery = delivery(server, 1, DeliveryListener.NONE)) {
-				delivery.send(message("a@example.com"));
-				DeliveryReport second = delivery.send(message("b@example.com"));
-				assertThat(second.attempts()).isEqualTo(2);
+				DeliveryReport report = delivery.send(message("a@example.com"));
+				assertThat(report.attempts()).isEqualTo(2);
 			}
 			assertThat(this.waits).hasSize(1);
-			assertThat(server.copiesFor("b@example.com")).isEqualTo(1);
+			assertThat(server.copiesFor("a@example.com")).isEqualTo(1);
 		}
 	}
 
