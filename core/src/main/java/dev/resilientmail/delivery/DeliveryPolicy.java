@@ -38,11 +38,11 @@ public record DeliveryPolicy(Retry retry, RateLimit rateLimit, Pool pool, Timeou
 	 * Checks and copies the components.
 	 */
 	public DeliveryPolicy {
+		classificationRules = List.copyOf(classificationRules);
 		Objects.requireNonNull(retry, "retry");
 		Objects.requireNonNull(rateLimit, "rateLimit");
 		Objects.requireNonNull(pool, "pool");
 		Objects.requireNonNull(timeouts, "timeouts");
-		classificationRules = List.copyOf(classificationRules);
 	}
 
 	/**

@@ -110,6 +110,7 @@ public final class MailDelivery implements AutoCloseable {
 	 * end (with {@link SmtpFailure#attempts()} and every recipient's outcome)
 	 * @throws MessagingException if the message itself cannot be sent (no recipients,
 	 * header injection)
+	 * @see #close() what a send gets after close()
 	 */
 	public DeliveryReport send(MimeMessage message) throws MessagingException {
 		return new MessageAttempts(message, this.parts).sendBlocking(this.sleeper);
@@ -120,6 +121,7 @@ public final class MailDelivery implements AutoCloseable {
 	 * waits between them are scheduled, so no thread blocks while waiting.
 	 * @param message the message
 	 * @return a future completed with the report, or exceptionally with the typed failure
+	 * @see #close() what a send gets after close()
 	 */
 	public CompletableFuture<DeliveryReport> sendAsync(MimeMessage message) {
 		try {
@@ -148,12 +150,17 @@ public final class MailDelivery implements AutoCloseable {
 
 	/**
 	 * Stops the background threads and closes pooled connections. Attempts in progress
-	 * finish; asynchronous sends still waiting for a permit or for a retry are completed
-	 * with their last failure (or, if never tried, a {@code TransientFailure} saying that
-	 * nothing was sent), so that no future stays pending.
+	 * finish; no attempt starts after it. Every send that has not succeeded when close()
+	 * comes, {@link #send} and {@link #sendAsync} alike, waiting or called later, ends
+	 * with the same answer: its last {@link SmtpFailure} when it was tried (with its
+	 * attempts), or, if it never was, a {@link dev.resilientmail.TransientFailure} of
+	 * reason {@code UNKNOWN} saying that this delivery was closed and nothing was sent
+	 * (every recipient {@code NOT_DELIVERED}; send it through another delivery). No
+	 * future stays pending.
 	 */
 	@Override
 	public void close() {
+		this.parts.closed().set(true);
 		this.async.close();
 		this.parts.pool().close();
 	}

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
@@ -37,7 +38,7 @@ final class MessageAttempts {
 
 	/** What a delivery's attempts share. */
 	record Parts(TransportPool pool, AdaptiveRateLimiter limiter, RetrySchedule schedule, DeliveryListener listener,
-			Ticker ticker, String destination) {
+			Ticker ticker, String destination, AtomicBoolean closed) {
 
 		static Parts of(DeliverySetup setup, SessionSettings settings) {
 			String destination = settings.destination();
@@ -46,7 +47,7 @@ final class MessageAttempts {
 			return new Parts(new TransportPool(() -> settings.connect(listener), policy.pool(), setup.ticker),
 					new AdaptiveRateLimiter(destination, policy.rateLimit(), setup.ticker, setup.rateLimiterRegistry),
 					new RetrySchedule(policy.retry(), destination, setup.retryRegistry), new GuardedListener(listener),
-					setup.ticker, destination);
+					setup.ticker, destination, new AtomicBoolean());
 		}
 
 	}
@@ -160,6 +161,9 @@ final class MessageAttempts {
 	 * is waited for here
 	 */
 	Step attempt(boolean permitHeld) {
+		if (this.parts.closed().get()) {
+			return new Step(null, closed(), null, 0);
+		}
 		try {
 			if (!permitHeld && !this.parts.limiter().acquire()) {
 				return new Step(null, localRateLimit(), null, 0);
@@ -191,6 +195,14 @@ final class MessageAttempts {
 		catch (MessagingException ex) {
 			// the message itself cannot be sent (refused before anything went out)
 			return new Step(null, null, ex, 0);
+		}
+		catch (IllegalStateException ex) {
+			if (!this.parts.closed().get()) {
+				throw ex;
+			}
+			// closed while this attempt waited for a connection: it was not made
+			this.attempts--;
+			return new Step(null, closed(), null, 0);
 		}
 	}
 
@@ -261,10 +273,10 @@ final class MessageAttempts {
 
 	/**
 	 * The failure to report when the delivery closed while this message waited: its last
-	 * failure, or one saying that nothing was sent.
+	 * failure with the outcomes of every attempt, or one saying that nothing was sent.
 	 */
 	SmtpFailure closed() {
-		return (this.lastFailure != null) ? this.lastFailure.withAttempts(this.attempts) : notSent(
+		return (this.lastFailure != null) ? finalFailure(this.lastFailure) : notSent(
 				"this MailDelivery was closed before the message was sent; nothing was sent", FailureReason.UNKNOWN);
 	}
 
