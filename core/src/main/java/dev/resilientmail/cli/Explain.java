@@ -108,6 +108,10 @@ public final class Explain {
 	 * @return the exit status: 0 done, 1 input could not be read, 2 bad arguments
 	 */
 	static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+		if (args != null && args.length > 0 && Bounce.COMMAND.equals(args[0])) {
+			// one jar, one Main-Class: the bounce command rides on explain's entry point
+			return Bounce.run(args, out, err);
+		}
 		Arguments arguments;
 		try {
 			arguments = Arguments.parse(args);

@@ -3,11 +3,13 @@ package dev.resilientmail.delivery;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -557,14 +559,15 @@ public final class MailDelivery implements AutoCloseable {
 			if (all == null || all.length == 0) {
 				throw new MessagingException("message has no recipients (To, Cc or Bcc); nothing was sent");
 			}
-			List<InternetAddress> recipients = new ArrayList<>(all.length);
+			// a set, not List.contains: linear in the recipients, not quadratic
+			Set<InternetAddress> unique = new LinkedHashSet<>(all.length * 2);
 			for (Address address : all) {
-				if (address instanceof InternetAddress internet && !recipients.contains(internet)) {
-					recipients.add(internet);
+				if (address instanceof InternetAddress internet) {
+					unique.add(internet);
 				}
 			}
 			this.message = message;
-			this.pending = recipients;
+			this.pending = new ArrayList<>(unique);
 		}
 
 		private Map<InternetAddress, RecipientOutcome> outcomes() {

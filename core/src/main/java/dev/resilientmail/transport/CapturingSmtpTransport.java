@@ -3,6 +3,7 @@ package dev.resilientmail.transport;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.Socket;
@@ -50,6 +51,14 @@ import dev.resilientmail.reply.SmtpReply;
  * {@code resilient-mail.classifier} (a {@code ReplyClassifier}),
  * {@code resilient-mail.clock} (a {@code java.time.Clock}).
  * <p>
+ * Every connection gets {@code TCP_NODELAY} (Angus leaves Nagle's algorithm on, which
+ * makes a message larger than 8 KiB wait for the server's delayed ACK); session property
+ * {@code resilient-mail.tcp-nodelay=false} leaves the socket as its factory made it.
+ * While it sends a message, the thread's context class loader is a child of the caller's
+ * that answers Jakarta Mail's per-message {@code StreamProvider} lookup from memory
+ * (jakartaee/mail-api#861; a third of the CPU of a small message);
+ * {@code resilient-mail.stream-provider-hint=false} turns that off.
+ * <p>
  * Replies are read with limits (8 KiB per line, 100 lines or 64 KiB per reply): a server
  * that sends more ends the connection with a {@link dev.resilientmail.TransientFailure}
  * of reason {@code PROTOCOL_ERROR}.
@@ -73,6 +82,10 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	private final Capture capture;
 
 	private final FailureTranslator translator;
+
+	private final SocketTuning tuning;
+
+	private final StreamProviderHint providerHint;
 
 	private BoundedLineInputStream reader;
 
@@ -108,6 +121,8 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		super(session, urlname, name, isSSL);
 		this.capture = new Capture(session.getProperties());
 		this.translator = new FailureTranslator(this.capture);
+		this.tuning = new SocketTuning(session.getProperties());
+		this.providerHint = new StreamProviderHint(session.getProperties());
 	}
 
 	/**
@@ -120,6 +135,8 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	 * @return the (not yet connected) transport
 	 * @throws IllegalStateException naming the property and its value if the session's
 	 * transport is not a capturing one
+	 * @throws IllegalArgumentException if a {@code resilient-mail.*} session setting has
+	 * a value that is not allowed (named in the message)
 	 * @throws MessagingException if Jakarta Mail cannot provide a transport at all
 	 */
 	public static CapturingSmtpTransport of(Session session, String protocol) throws MessagingException {
@@ -127,6 +144,9 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		if (!"smtp".equals(protocol) && !"smtps".equals(protocol)) {
 			throw new IllegalArgumentException("protocol must be smtp or smtps, got '" + protocol + "'");
 		}
+		// before Jakarta Mail makes the transport: it reports a failing constructor by
+		// the provider's name only
+		SocketTuning.validate(session.getProperties());
 		jakarta.mail.Transport transport = session.getTransport(protocol);
 		if (transport instanceof CapturingSmtpTransport capturing) {
 			return capturing;
@@ -167,6 +187,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	@Override
 	protected synchronized boolean protocolConnect(String host, int port, String user, String password)
 			throws MessagingException {
+		this.tuning.check();
 		this.protocolError = false;
 		this.reader = null;
 		long from = this.capture.position();
@@ -199,6 +220,11 @@ public class CapturingSmtpTransport extends SMTPTransport {
 
 	@Override
 	protected int readServerResponse() throws MessagingException {
+		// the greeting is the first read on a new socket (and the EHLO reply after
+		// STARTTLS on the layered one): tune it before the client writes anything
+		if (SERVER_SOCKET != null) {
+			this.tuning.apply((Socket) SERVER_SOCKET.get(this));
+		}
 		BoundedLineInputStream bounded = boundedReader();
 		if (bounded != null) {
 			bounded.startReply();
@@ -228,6 +254,15 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		}
 		this.capture.replied((code == -1 && !this.protocolError) ? null : reply);
 		return code;
+	}
+
+	/**
+	 * Hands the message to Jakarta Mail as a line stream, so that it does not look one up
+	 * per message.
+	 */
+	@Override
+	protected OutputStream data() throws MessagingException {
+		return new MessageDataStream(super.data());
 	}
 
 	/**
@@ -276,6 +311,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		this.messageRecipients = recipients;
 		this.messageStart = this.capture.position();
 		this.protocolError = false;
+		ClassLoader caller = this.providerHint.enter();
 		try {
 			super.sendMessage(message, addresses);
 		}
@@ -293,6 +329,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 			throw failure;
 		}
 		finally {
+			this.providerHint.exit(caller);
 			this.messageRecipients = List.of();
 		}
 		this.lastSent = recipients;

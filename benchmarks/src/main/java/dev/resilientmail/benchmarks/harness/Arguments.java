@@ -85,6 +85,14 @@ final class Arguments {
 		throw new IllegalArgumentException("--" + name + " must be true or false, got '" + value + "'");
 	}
 
+	String choice(String name, String defaultValue, List<String> allowed) {
+		String value = this.values.getOrDefault(name, defaultValue);
+		if (!allowed.contains(value)) {
+			throw new IllegalArgumentException("--" + name + " must be one of " + allowed + ", got '" + value + "'");
+		}
+		return value;
+	}
+
 	List<String> list(String name, List<String> defaultValue) {
 		String value = this.values.get(name);
 		if (value == null) {

@@ -1,10 +1,13 @@
 package dev.resilientmail.benchmarks.harness;
 
+import java.util.List;
+
 import jakarta.mail.internet.MimeMessage;
 
 /**
  * One way of sending the benchmark's messages. A round is {@link #beginRound()} (not
- * timed), one timed {@link #send} per message, then {@link #endRound()} (not timed).
+ * timed), one timed {@link #sendAll} (by default one {@link #send} per message, each
+ * timed), then {@link #endRound()} (not timed).
  */
 interface Contender {
 
@@ -27,6 +30,21 @@ interface Contender {
 	 * @param index its index in the run's message list
 	 */
 	void send(MimeMessage message, int index) throws Exception;
+
+	/**
+	 * Sends every message of a round, inside the timing; returns when the sink has
+	 * acknowledged every one.
+	 * @param messages the messages
+	 * @param latencies filled with each message's time from hand-over to acknowledgement,
+	 * in nanoseconds
+	 */
+	default void sendAll(List<MimeMessage> messages, long[] latencies) throws Exception {
+		for (int i = 0; i < messages.size(); i++) {
+			long start = System.nanoTime();
+			send(messages.get(i), i);
+			latencies[i] = System.nanoTime() - start;
+		}
+	}
 
 	/** Ends a round, outside the timing (for example: closes the one connection). */
 	default void endRound() throws Exception {

@@ -8,8 +8,8 @@ import java.util.List;
 final class Results {
 
 	/** One measured round. */
-	record Round(int round, double messagesPerSecond, long allocatedBytes, long cpuNanos, long peakHeap,
-			int connections) {
+	record Round(int round, double messagesPerSecond, long allocatedBytes, long cpuNanos, long processCpuNanos,
+			long peakHeap, int connections) {
 	}
 
 	private final Contender contender;
@@ -69,6 +69,10 @@ final class Results {
 
 	double cpuMicrosPerMessage() {
 		return median(this.rounds.stream().mapToDouble((r) -> r.cpuNanos() / 1e3 / this.messages).toArray());
+	}
+
+	double processCpuMicrosPerMessage() {
+		return median(this.rounds.stream().mapToDouble((r) -> r.processCpuNanos() / 1e3 / this.messages).toArray());
 	}
 
 	long peakHeap() {

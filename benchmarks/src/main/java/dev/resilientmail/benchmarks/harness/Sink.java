@@ -3,11 +3,14 @@ package dev.resilientmail.benchmarks.harness;
 import java.time.Duration;
 import java.util.Properties;
 
+import javax.net.ssl.SSLSocketFactory;
+
 import dev.resilientmail.testkit.FaultSmtpServer;
 
 /**
  * The local SMTP server every contender sends to: the testkit server in lean mode (counts
- * and envelopes only, no bodies kept), plain or with STARTTLS and AUTH.
+ * and envelopes only, no bodies kept), plain or with STARTTLS and AUTH, or Postfix's
+ * {@code smtp-sink} (plain only).
  */
 final class Sink implements AutoCloseable {
 
@@ -19,35 +22,54 @@ final class Sink implements AutoCloseable {
 
 	private final FaultSmtpServer server;
 
+	private final PostfixSink postfix;
+
 	private final boolean tls;
 
 	private final boolean noDelay;
 
-	private Sink(FaultSmtpServer server, boolean tls, boolean noDelay) {
+	private Sink(FaultSmtpServer server, PostfixSink postfix, boolean tls, boolean noDelay) {
 		this.server = server;
+		this.postfix = postfix;
 		this.tls = tls;
 		this.noDelay = noDelay;
 	}
 
 	/**
-	 * A plain sink.
-	 * @param noDelay whether the clients' sessions set {@code TCP_NODELAY} (Angus's
-	 * default is not to)
+	 * A plain testkit sink.
+	 * @param noDelay whether the clients' sessions set {@code TCP_NODELAY} themselves
+	 * (the benchmark's own socket factory)
 	 */
 	static Sink plain(boolean noDelay) {
-		return new Sink(FaultSmtpServer.builder().lean().start(), false, noDelay);
+		return new Sink(FaultSmtpServer.builder().lean().start(), null, false, noDelay);
 	}
 
 	/**
-	 * A sink with STARTTLS and AUTH.
-	 * @param noDelay whether the clients' sessions set {@code TCP_NODELAY}
+	 * Postfix's {@code smtp-sink} on a loopback port.
+	 * @param noDelay whether the clients' sessions set {@code TCP_NODELAY} themselves
 	 */
-	static Sink startTlsWithAuth(boolean noDelay) {
-		return new Sink(FaultSmtpServer.builder().lean().startTls().auth(USER, PASSWORD).start(), true, noDelay);
+	static Sink postfix(boolean noDelay) {
+		return new Sink(null, PostfixSink.start(), false, noDelay);
 	}
 
+	/**
+	 * A testkit sink with STARTTLS and AUTH.
+	 * @param noDelay whether the clients' sessions set {@code TCP_NODELAY} themselves
+	 */
+	static Sink startTlsWithAuth(boolean noDelay) {
+		return new Sink(FaultSmtpServer.builder().lean().startTls().auth(USER, PASSWORD).start(), null, true, noDelay);
+	}
+
+	/** The testkit server; only for the testkit sinks. */
 	FaultSmtpServer server() {
+		if (this.server == null) {
+			throw new IllegalStateException("smtp-sink is not scriptable");
+		}
 		return this.server;
+	}
+
+	boolean isPostfix() {
+		return this.postfix != null;
 	}
 
 	boolean tls() {
@@ -55,11 +77,43 @@ final class Sink implements AutoCloseable {
 	}
 
 	String host() {
-		return this.server.host();
+		return (this.server != null) ? this.server.host() : "127.0.0.1";
 	}
 
 	int port() {
-		return this.server.port();
+		return (this.server != null) ? this.server.port() : this.postfix.port();
+	}
+
+	SSLSocketFactory clientSslSocketFactory() {
+		return server().clientSslSocketFactory();
+	}
+
+	/**
+	 * Waits until the sink counted {@code count} messages since the last reset.
+	 * @return the messages it counted
+	 */
+	int awaitMessages(int count) throws InterruptedException {
+		if (this.server != null) {
+			return this.server.awaitMessages(count, TIMEOUT).size();
+		}
+		return this.postfix.awaitMessages(count, TIMEOUT);
+	}
+
+	/**
+	 * Connections since the last reset: accepted (testkit) or ended ({@code smtp-sink}
+	 * counts a session when it ends, so connections kept open are not in it).
+	 */
+	int connectionCount() {
+		return (this.server != null) ? this.server.connectionCount() : this.postfix.sessionsEnded();
+	}
+
+	void reset() {
+		if (this.server != null) {
+			this.server.reset();
+		}
+		else {
+			this.postfix.reset();
+		}
 	}
 
 	/**
@@ -81,7 +135,7 @@ final class Sink implements AutoCloseable {
 		if (this.tls) {
 			properties.setProperty("mail.smtp.starttls.enable", "true");
 			properties.setProperty("mail.smtp.starttls.required", "true");
-			properties.put("mail.smtp.ssl.socketFactory", this.server.clientSslSocketFactory());
+			properties.put("mail.smtp.ssl.socketFactory", clientSslSocketFactory());
 			properties.setProperty("mail.smtp.ssl.checkserveridentity", "true");
 			properties.setProperty("mail.smtp.auth", "true");
 			properties.setProperty("mail.smtp.user", USER);
@@ -91,7 +145,12 @@ final class Sink implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.server.close();
+		if (this.server != null) {
+			this.server.close();
+		}
+		else {
+			this.postfix.close();
+		}
 	}
 
 }

@@ -15,10 +15,10 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 
 /**
- * The messages every contender sends: one sender, one recipient, a plain US-ASCII body in
- * 76-character lines, sized so that the whole message on the wire (headers included) is
- * the requested number of bytes. No body line starts with a dot, so the wire form needs
- * no dot-stuffing.
+ * The messages every contender sends: one sender, one recipient (or more), a plain
+ * US-ASCII body in 76-character lines, sized so that the whole message on the wire
+ * (headers included) is the requested number of bytes. No body line starts with a dot, so
+ * the wire form needs no dot-stuffing.
  */
 final class TestMessages {
 
@@ -47,25 +47,47 @@ final class TestMessages {
 	 * {@code Transport.send} would leave them).
 	 */
 	static List<MimeMessage> build(int count, int size) throws MessagingException {
+		return build(count, size, 1);
+	}
+
+	/**
+	 * Builds {@code count} messages of {@code size} bytes each, to {@code recipients}
+	 * recipients ({@link #TO} and then {@code 1rcpt@example.com}, ... as
+	 * {@code smtp-source -r} numbers them), saved.
+	 */
+	static List<MimeMessage> build(int count, int size, int recipients) throws MessagingException {
 		if (size < MIN_SIZE) {
 			throw new IllegalArgumentException(
 					"message size must be at least " + MIN_SIZE + " bytes (the headers take about 300), got " + size);
 		}
-		int headerBytes = wireSize(message(0, "x\r\n")) - 3;
+		InternetAddress[] to = recipients(recipients);
+		int headerBytes = wireSize(message(0, "x\r\n", to)) - 3;
 		int bodyBytes = size - headerBytes;
 		List<MimeMessage> messages = new ArrayList<>(count);
 		for (int i = 0; i < count; i++) {
 			// a body of its own per message, as an application's messages have: a shared
 			// String would make the messages look much smaller in memory than they are
-			messages.add(message(i, body(bodyBytes, i)));
+			messages.add(message(i, body(bodyBytes, i), to));
 		}
 		return messages;
 	}
 
+	static InternetAddress[] recipients(int count) throws MessagingException {
+		InternetAddress[] to = new InternetAddress[count];
+		for (int i = 0; i < count; i++) {
+			to[i] = new InternetAddress((i == 0) ? TO : i + TO);
+		}
+		return to;
+	}
+
 	static MimeMessage message(int index, String body) throws MessagingException {
+		return message(index, body, new InternetAddress[] { new InternetAddress(TO) });
+	}
+
+	static MimeMessage message(int index, String body, InternetAddress[] to) throws MessagingException {
 		MimeMessage message = new MimeMessage(SESSION);
 		message.setFrom(new InternetAddress(FROM));
-		message.setRecipient(Message.RecipientType.TO, new InternetAddress(TO));
+		message.setRecipients(Message.RecipientType.TO, to);
 		message.setSubject(String.format("whole-run %08d", index));
 		message.setSentDate(SENT);
 		message.setText(body, "us-ascii");

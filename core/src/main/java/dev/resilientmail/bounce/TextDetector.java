@@ -1,0 +1,193 @@
+package dev.resilientmail.bounce;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds the recipients of a bounce in its human-readable text, whatever the format: a
+ * recipient is an address written where a report puts one (at the start of a line, after
+ * a label like {@code Recipient address:} or {@code RCPT TO:}), and what the report says
+ * about it is the text that follows, up to the next recipient, a separator line or a
+ * blank line pair. The text is first cut where the returned message starts.
+ */
+final class TextDetector {
+
+	/** Lines of human-readable text looked at. */
+	static final int MAX_LINES = 5000;
+
+	/** Lines kept per recipient block. */
+	private static final int MAX_BLOCK_LINES = 40;
+
+	static final Pattern ADDRESS = Pattern.compile(
+			"[\\p{L}\\p{N}.!#$%&'*+/=?^_`{|}~-]{1,64}@[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,62}[\\p{L}\\p{N}])?(?:\\.[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,62}[\\p{L}\\p{N}])?)+");
+
+	/**
+	 * An address where reports put recipients: first on the line, perhaps after a label.
+	 */
+	private static final Pattern ANCHOR = Pattern
+		.compile("^\\s*(?:[-*>•+]+\\s*)?(?:([A-Za-z][A-Za-z0-9 _-]{0,30}?)\\s*:\\s*)?(?:rfc822;\\s*)?[<\"'(\\[]?("
+				+ ADDRESS.pattern() + ")[>\"')\\]]?(?=$|[\\s:;,.(<>]|\\.\\.\\.)");
+
+	/** Labels whose address is not a recipient. */
+	private static final Set<String> NOT_RECIPIENT_LABELS = Set.of("from", "sender", "reply-to", "return-path",
+			"subject", "date", "message-id", "cc", "bcc", "to", "envelope-from", "mail from", "x-original-sender",
+			"delivered-to", "x-original-to", "in-reply-to", "references", "received", "hello");
+
+	private static final Pattern MAIL_FROM = Pattern
+		.compile("(?i)(?:mail from|envelope-from|sender)\\s*:?\\s*<(" + ADDRESS.pattern() + ")>");
+
+	private static final Pattern SEPARATOR = Pattern.compile("^\\s*(?:[-=*_#~]\\s*){5,}$");
+
+	private TextDetector() {
+	}
+
+	/** The text of one recipient as a report wrote it. */
+	record Block(String address, String text) {
+	}
+
+	/** Cuts the text where the returned message starts. */
+	static String humanPart(String text, Formats formats) {
+		int position = 0;
+		int end = text.length();
+		boolean previousBlank = false;
+		int lines = 0;
+		while (position < end && lines++ < MAX_LINES) {
+			int lineEnd = Mime.lineEnd(text, position, end);
+			String line = text.substring(position, lineEnd).trim();
+			String lower = line.toLowerCase(Locale.ROOT);
+			if (!lower.isEmpty()) {
+				for (String original : formats.originals) {
+					if (lower.startsWith(original)) {
+						return text.substring(0, position);
+					}
+				}
+				if (previousBlank && position > 0 && (lower.startsWith("received: from ")
+						|| lower.startsWith("return-path: <") || lower.startsWith("return-path:<"))) {
+					return text.substring(0, position);
+				}
+			}
+			previousBlank = lower.isEmpty();
+			position = Mime.nextLine(text, lineEnd, end);
+		}
+		return (position < end) ? text.substring(0, position) : text;
+	}
+
+	/**
+	 * Addresses a report names as the sender: {@code MAIL FROM:<...>},
+	 * {@code envelope-from <...>}.
+	 */
+	static void senders(String text, Set<String> into) {
+		Matcher matcher = MAIL_FROM.matcher(text);
+		while (matcher.find()) {
+			into.add(matcher.group(1).toLowerCase(Locale.ROOT));
+		}
+	}
+
+	/**
+	 * The recipient blocks of a report's human text, in order, one per address (the
+	 * blocks of an address named twice are joined); none when no address stands where a
+	 * recipient would.
+	 */
+	static List<Block> blocks(String human, Set<String> excluded, int maxRecipients) {
+		List<String> lines = lines(human);
+		List<int[]> anchors = new ArrayList<>();
+		List<String> addresses = new ArrayList<>();
+		for (int i = 0; i < lines.size(); i++) {
+			Matcher matcher = ANCHOR.matcher(lines.get(i));
+			if (!matcher.find()) {
+				continue;
+			}
+			String label = matcher.group(1);
+			if (label != null && NOT_RECIPIENT_LABELS.contains(label.trim().toLowerCase(Locale.ROOT))) {
+				continue;
+			}
+			String address = clean(matcher.group(2));
+			if (excluded.contains(address.toLowerCase(Locale.ROOT))) {
+				continue;
+			}
+			anchors.add(new int[] { i, matcher.end(2) });
+			addresses.add(address);
+		}
+		Map<String, StringBuilder> texts = new LinkedHashMap<>();
+		Map<String, String> spelling = new LinkedHashMap<>();
+		for (int a = 0; a < anchors.size(); a++) {
+			int first = anchors.get(a)[0];
+			int limit = (a + 1 < anchors.size()) ? anchors.get(a + 1)[0] : lines.size();
+			StringBuilder text = new StringBuilder();
+			String rest = lines.get(first).substring(Math.min(anchors.get(a)[1], lines.get(first).length()));
+			text.append(rest);
+			int blank = 0;
+			for (int i = first + 1; i < limit && i <= first + MAX_BLOCK_LINES; i++) {
+				String line = lines.get(i);
+				if (SEPARATOR.matcher(line).matches()) {
+					break;
+				}
+				if (line.isBlank()) {
+					if (++blank >= 2) {
+						break;
+					}
+					continue;
+				}
+				blank = 0;
+				text.append('\n').append(line);
+			}
+			String key = addresses.get(a).toLowerCase(Locale.ROOT);
+			if (!texts.containsKey(key) && texts.size() >= maxRecipients) {
+				continue;
+			}
+			spelling.putIfAbsent(key, addresses.get(a));
+			texts.computeIfAbsent(key, (k) -> new StringBuilder()).append(text).append('\n');
+		}
+		List<Block> blocks = new ArrayList<>();
+		texts.forEach((key, text) -> blocks.add(new Block(spelling.get(key), text.toString())));
+		return blocks;
+	}
+
+	/**
+	 * The text around an address named anywhere (the fallback when no address is
+	 * anchored).
+	 */
+	static Block anywhere(String human, Set<String> excluded) {
+		Matcher matcher = ADDRESS.matcher(human);
+		while (matcher.find()) {
+			String address = clean(matcher.group());
+			if (!excluded.contains(address.toLowerCase(Locale.ROOT))) {
+				return new Block(address, human);
+			}
+		}
+		return null;
+	}
+
+	/** The text about one address: from its first mention on. */
+	static String about(String human, String address) {
+		int at = human.toLowerCase(Locale.ROOT).indexOf(address.toLowerCase(Locale.ROOT));
+		return (at < 0) ? "" : human.substring(at + address.length());
+	}
+
+	static String clean(String address) {
+		String value = address;
+		while (value.endsWith(".")) {
+			value = value.substring(0, value.length() - 1);
+		}
+		return value;
+	}
+
+	private static List<String> lines(String text) {
+		List<String> lines = new ArrayList<>();
+		int position = 0;
+		int end = text.length();
+		while (position < end && lines.size() < MAX_LINES) {
+			int lineEnd = Mime.lineEnd(text, position, end);
+			lines.add(text.substring(position, Math.min(lineEnd, position + 4096)));
+			position = Mime.nextLine(text, lineEnd, end);
+		}
+		return lines;
+	}
+
+}
