@@ -95,6 +95,8 @@ final class HumanExplanation {
 			case SENDER_AUTHENTICATION -> "SPF, DKIM, DMARC or ARC failed";
 			case SENDER_BLOCKED -> "reputation, block list, reverse DNS, or the sender or its domain is blocked";
 			case AUTHENTICATION_REQUIRED -> "the client must log in or use TLS, or its credentials were rejected";
+			case TLS_CERTIFICATE ->
+				"the server's TLS certificate was refused: not trusted, or not issued for the host name";
 			case RELAY_DENIED -> "the server does not relay for this sender or recipient";
 			case DOMAIN_NOT_FOUND -> "the sender or recipient domain does not exist or takes no mail";
 			case SYSTEM_ERROR -> "trouble on the receiving system: local error, storage, congestion or network";
