@@ -134,7 +134,7 @@ final class BounceReader {
 		boolean global = parts.status != null && parts.status.type.contains("global");
 		return new BounceReport(type(recipients), global ? "RFC6533" : "RFC3464", optional(reportingMta),
 				date(message.value("arrival-date")), originalMessageId(parts),
-				optional(message.value("original-envelope-id")), recipients, optional(note));
+				optional(message.value("original-envelope-id")), sentTo(parts.top.headers), recipients, optional(note));
 	}
 
 	private BounceReport text(Mime.Part top, Parts parts, String note) {
@@ -323,12 +323,23 @@ final class BounceReader {
 			messageId = optional(bare(top.headers.value("in-reply-to")));
 		}
 		return new BounceReport(type, format, optional(reportingMta), Optional.ofNullable(arrival), messageId,
-				Optional.empty(), recipients, optional(note));
+				Optional.empty(), sentTo(top.headers), recipients, optional(note));
 	}
 
 	private static BounceReport problem(Type type, String problem) {
 		return new BounceReport(type, "none", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-				List.of(), Optional.of(problem));
+				Optional.empty(), List.of(), Optional.of(problem));
+	}
+
+	/** The address the report was delivered to: the original message's return path. */
+	private static Optional<String> sentTo(Headers headers) {
+		for (String name : new String[] { "x-original-to", "delivered-to", "to" }) {
+			String address = address(headers.value(name));
+			if (!address.isEmpty()) {
+				return Optional.of(address);
+			}
+		}
+		return Optional.empty();
 	}
 
 	private static Optional<String> originalMessageId(Parts parts) {
@@ -454,7 +465,10 @@ final class BounceReader {
 
 		private String lowerHuman;
 
+		final Mime.Part top;
+
 		Parts(Mime.Part top) {
+			this.top = top;
 			top.walkOwn((part) -> {
 				String type = part.type;
 				if (this.status == null && (type.equals("message/delivery-status")

@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import jakarta.mail.internet.MimeUtility;
-
 /**
  * Header fields of a message, a part, or a group of delivery-status fields, unfolded, in
  * order. Read from text whose characters are bytes (ISO-8859-1), at most
@@ -139,12 +137,7 @@ final class Headers {
 			value = utf8OrAsIs(value);
 		}
 		if (value.contains("=?")) {
-			try {
-				value = MimeUtility.decodeText(value);
-			}
-			catch (Exception ex) {
-				// an unknown charset or a broken encoded word: keep the text as it came
-			}
+			value = EncodedWords.decode(value);
 		}
 		return value;
 	}

@@ -30,9 +30,9 @@ final class TextDetector {
 	/**
 	 * An address where reports put recipients: first on the line, perhaps after a label.
 	 */
-	private static final Pattern ANCHOR = Pattern
-		.compile("^\\s*(?:[-*>•+]+\\s*)?(?:([A-Za-z][A-Za-z0-9 _-]{0,30}?)\\s*:\\s*)?(?:rfc822;\\s*)?[<\"'(\\[]?("
-				+ ADDRESS.pattern() + ")[>\"')\\]]?(?=$|[\\s:;,.(<>]|\\.\\.\\.)");
+	private static final Pattern ANCHOR = Pattern.compile(
+			"^\\s*(?:[-*>•+]+\\s*)?(?:[45]\\d\\d[ -]+)?(?:([A-Za-z][A-Za-z0-9 _-]{0,30}?)\\s*:\\s*)?(?:rfc822;\\s*)?[<\"'(\\[]?("
+					+ ADDRESS.pattern() + ")[>\"')\\]]?(?=$|[\\s:;,.(<>]|\\.\\.\\.)");
 
 	/** Labels whose address is not a recipient. */
 	private static final Set<String> NOT_RECIPIENT_LABELS = Set.of("from", "sender", "reply-to", "return-path",
@@ -170,17 +170,14 @@ final class TextDetector {
 			if (!REPLY_CODE.matcher(text).find()) {
 				// nothing quoted yet: the reply may stand below a separator ("-----server
 				// message")
+				int shortLength = text.length();
 				for (; i < stop; i++) {
 					if (!lines.get(i).isBlank() && !SEPARATOR.matcher(lines.get(i)).matches()) {
 						text.append('\n').append(lines.get(i));
 					}
 				}
 				if (!REPLY_CODE.matcher(text).find()) {
-					text.setLength(0);
-					text.append(labels.get(a)).append(rest);
-					for (int j = first + 1; j < stop && !lines.get(j).isBlank(); j++) {
-						text.append('\n').append(lines.get(j));
-					}
+					text.setLength(shortLength);
 				}
 			}
 			String key = addresses.get(a).toLowerCase(Locale.ROOT);
@@ -204,7 +201,10 @@ final class TextDetector {
 		while (matcher.find()) {
 			String address = clean(matcher.group());
 			if (!excluded.contains(address.toLowerCase(Locale.ROOT))) {
-				return new Block(address, human);
+				// what follows the mention; the text before it is the report's
+				// introduction
+				String after = human.substring(matcher.end());
+				return new Block(address, after.isBlank() ? human : after);
 			}
 		}
 		return null;

@@ -48,7 +48,10 @@ import dev.resilientmail.reply.SmtpCommand;
  * <p>
  * Replies are read with limits (8 KiB per line, 100 lines or 64 KiB per reply): a server
  * that sends more ends the connection with a {@link dev.resilientmail.TransientFailure}
- * of reason {@code PROTOCOL_ERROR}.
+ * of reason {@code PROTOCOL_ERROR}. One reply may take at most {@link #REPLY_TIMEOUT}
+ * (default 2 minutes) in full, however slowly the server trickles it (the socket's read
+ * timeout restarts with every byte): a send waits for a reply at most that long plus one
+ * read timeout, and then fails as a timed-out connection ({@code CONNECTION_FAILED}).
  * <p>
  * Refused before anything is sent: no recipients, a recipient without a domain, a CR, LF
  * or NUL in an envelope address (recipients, {@code SMTPMessage.setEnvelopeFrom},
@@ -61,7 +64,15 @@ import dev.resilientmail.reply.SmtpCommand;
  */
 public class CapturingSmtpTransport extends SMTPTransport {
 
+	/**
+	 * Session property: the longest time one server reply may take in full, in
+	 * milliseconds (default 120000).
+	 */
+	public static final String REPLY_TIMEOUT = "resilient-mail.reply-timeout";
+
 	private final Capture capture;
+
+	private final int replyTimeoutMillis;
 
 	private final String protocol;
 
@@ -104,6 +115,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		super(session, urlname, name, isSSL);
 		this.protocol = name;
 		this.capture = new Capture(session.getProperties());
+		this.replyTimeoutMillis = Capture.positive(session.getProperties(), REPLY_TIMEOUT, 120_000);
 		this.translator = new FailureTranslator(this.capture);
 		this.tuning = new SocketTuning(session.getProperties());
 		this.providerHint = new StreamProviderHint(session.getProperties());
@@ -153,10 +165,14 @@ public class CapturingSmtpTransport extends SMTPTransport {
 
 	/**
 	 * Returns the report of the last message this transport delivered, or {@code null}
-	 * when the last send failed or nothing was sent yet.
+	 * when the last send failed or nothing was sent yet. It is built on first request
+	 * when neither INFO logging nor a listener needed it already.
 	 * @return the last report
 	 */
 	public synchronized DeliveryReport lastDeliveryReport() {
+		if (this.lastReport == null && this.lastSent != null) {
+			return buildReport(this.lastSent);
+		}
 		return this.lastReport;
 	}
 
@@ -217,7 +233,8 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		// the greeting is the first read on a new socket (and the EHLO reply after
 		// STARTTLS on the layered one): tune it before the client writes anything
 		this.tuning.apply(AngusInternals.socket(this));
-		BoundedLineInputStream bounded = AngusInternals.boundedReader(this, this.reader);
+		BoundedLineInputStream bounded = AngusInternals.boundedReader(this, this.reader, this.capture.clock,
+				this.replyTimeoutMillis);
 		this.reader = bounded;
 		if (bounded != null) {
 			bounded.startReply();
@@ -357,17 +374,6 @@ public class CapturingSmtpTransport extends SMTPTransport {
 			return this.lastReport;
 		}
 		this.lastReport = transaction.report(this.capture.classifier, this.capture.transcript());
-		return this.lastReport;
-	}
-
-	/**
-	 * Returns the report of the message just delivered, building it on demand.
-	 * @return the report, or {@code null} when the last send did not succeed
-	 */
-	public synchronized DeliveryReport deliveryReport() {
-		if (this.lastReport == null && this.lastSent != null) {
-			return buildReport(this.lastSent);
-		}
 		return this.lastReport;
 	}
 

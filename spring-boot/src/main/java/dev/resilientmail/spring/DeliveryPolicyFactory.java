@@ -41,7 +41,7 @@ final class DeliveryPolicyFactory {
 			Map.entry("limitRefreshPeriod", "rate-limiter.limit-refresh-period"),
 			Map.entry("rateLimitTimeout", "rate-limiter.timeout-duration"),
 			Map.entry("connectTimeout", "timeouts.connect-timeout"), Map.entry("readTimeout", "timeouts.read-timeout"),
-			Map.entry("maxConnections", "pool.max-connections"),
+			Map.entry("replyTimeout", "timeouts.reply-timeout"), Map.entry("maxConnections", "pool.max-connections"),
 			Map.entry("maxMessagesPerConnection", "pool.max-messages-per-connection"),
 			Map.entry("idleTimeout", "pool.idle-timeout"));
 
@@ -98,41 +98,51 @@ final class DeliveryPolicyFactory {
 		DeliveryPolicy.Builder builder = DeliveryPolicy.builder();
 		// the policy checks every value; each setter on its own, so that every bad value
 		// is reported at once
-		set(() -> builder.maxAttempts(retry.getMaxAttempts()), "retry.max-attempts", retry.getMaxAttempts());
-		set(() -> builder.waitDuration(retry.getWaitDuration()), "retry.wait-duration", retry.getWaitDuration());
-		set(() -> builder.backoffMultiplier(retry.getExponentialBackoffMultiplier()),
+		set(builder, (checked) -> checked.maxAttempts(retry.getMaxAttempts()), "retry.max-attempts",
+				retry.getMaxAttempts());
+		set(builder, (checked) -> checked.waitDuration(retry.getWaitDuration()), "retry.wait-duration",
+				retry.getWaitDuration());
+		set(builder, (checked) -> checked.backoffMultiplier(retry.getExponentialBackoffMultiplier()),
 				"retry.exponential-backoff-multiplier", retry.getExponentialBackoffMultiplier());
-		set(() -> builder.maxWaitDuration(retry.getMaxWaitDuration()), "retry.max-wait-duration",
+		set(builder, (checked) -> checked.maxWaitDuration(retry.getMaxWaitDuration()), "retry.max-wait-duration",
 				retry.getMaxWaitDuration());
-		set(() -> builder.jitter(retry.getRandomizedWaitFactor()), "retry.randomized-wait-factor",
+		set(builder, (checked) -> checked.jitter(retry.getRandomizedWaitFactor()), "retry.randomized-wait-factor",
 				retry.getRandomizedWaitFactor());
-		set(() -> builder.maxElapsed(retry.getMaxElapsedDuration()), "retry.max-elapsed-duration",
+		set(builder, (checked) -> checked.maxElapsed(retry.getMaxElapsedDuration()), "retry.max-elapsed-duration",
 				retry.getMaxElapsedDuration());
 		List<FailureKind> retryOn = (retry.getRetryOn() != null) ? retry.getRetryOn() : List.of();
 		if (retryOn.contains(null)) {
 			problem("retry.retry-on", retryOn, "a list of failure kinds: " + RETRYABLE_KINDS);
 		}
 		else {
-			set(() -> builder.retryOn(retryOn.isEmpty() ? EnumSet.noneOf(FailureKind.class) : EnumSet.copyOf(retryOn)),
+			set(builder,
+					(checked) -> checked
+						.retryOn(retryOn.isEmpty() ? EnumSet.noneOf(FailureKind.class) : EnumSet.copyOf(retryOn)),
 					"retry.retry-on", retryOn);
 		}
 		builder.retryUncertain(retry.isRetryUncertain());
 		Map<FailureReason, Duration> reasonWaits = (retry.getWaitDurationByReason() != null)
 				? retry.getWaitDurationByReason() : Map.of();
-		reasonWaits.forEach((reason, wait) -> set(() -> builder.reasonWait(reason, wait),
+		reasonWaits.forEach((reason, wait) -> set(builder, (checked) -> checked.reasonWait(reason, wait),
 				"retry.wait-duration-by-reason." + reason, wait));
 		builder.honourRetryAfter(retry.isHonourRetryAfter());
-		set(() -> builder.rateLimit(rateLimiter.getLimitForPeriod(), rateLimiter.getLimitRefreshPeriod()),
+		set(builder,
+				(checked) -> checked.rateLimit(rateLimiter.getLimitForPeriod(), rateLimiter.getLimitRefreshPeriod()),
 				"rate-limiter.limit-for-period", rateLimiter.getLimitForPeriod(), "rate-limiter.limit-refresh-period",
 				rateLimiter.getLimitRefreshPeriod());
-		set(() -> builder.rateLimitTimeout(rateLimiter.getTimeoutDuration()), "rate-limiter.timeout-duration",
-				rateLimiter.getTimeoutDuration());
+		set(builder, (checked) -> checked.rateLimitTimeout(rateLimiter.getTimeoutDuration()),
+				"rate-limiter.timeout-duration", rateLimiter.getTimeoutDuration());
 		builder.adaptiveRateLimit(rateLimiter.isAdaptive());
-		set(() -> builder.pool(pool.getMaxConnections(), pool.getMaxMessagesPerConnection(), pool.getIdleTimeout()),
+		set(builder,
+				(checked) -> checked.pool(pool.getMaxConnections(), pool.getMaxMessagesPerConnection(),
+						pool.getIdleTimeout()),
 				"pool.max-connections", pool.getMaxConnections(), "pool.max-messages-per-connection",
 				pool.getMaxMessagesPerConnection(), "pool.idle-timeout", pool.getIdleTimeout());
-		set(() -> builder.timeouts(timeouts.getConnectTimeout(), timeouts.getReadTimeout()), "timeouts.connect-timeout",
-				timeouts.getConnectTimeout(), "timeouts.read-timeout", timeouts.getReadTimeout());
+		set(builder, (checked) -> checked.timeouts(timeouts.getConnectTimeout(), timeouts.getReadTimeout()),
+				"timeouts.connect-timeout", timeouts.getConnectTimeout(), "timeouts.read-timeout",
+				timeouts.getReadTimeout());
+		set(builder, (checked) -> checked.replyTimeout(timeouts.getReplyTimeout()), "timeouts.reply-timeout",
+				timeouts.getReplyTimeout());
 		builder.classificationRules(rules(properties.getClassification().getRules()));
 		if (!this.problems.isEmpty()) {
 			throw new InvalidResilientMailConfigurationException(this.problems);
@@ -143,13 +153,16 @@ final class DeliveryPolicyFactory {
 	/**
 	 * Calls one setter of the builder; a value it refuses becomes a problem of the key
 	 * its message names (of those given), with the policy's own words for what is
-	 * allowed.
+	 * allowed. The setter is tried on a fresh builder first, so that a refused value
+	 * never reaches the one being configured and cannot be blamed on a later key.
+	 * @param builder the builder being configured
 	 * @param setter the call
 	 * @param keysAndValues each key the call sets (without the prefix) and its value
 	 */
-	private void set(Runnable setter, Object... keysAndValues) {
+	private void set(DeliveryPolicy.Builder builder, Consumer<DeliveryPolicy.Builder> setter, Object... keysAndValues) {
 		try {
-			setter.run();
+			setter.accept(DeliveryPolicy.builder());
+			setter.accept(builder);
 		}
 		catch (IllegalArgumentException | NullPointerException ex) {
 			Map<String, Object> values = new LinkedHashMap<>();

@@ -157,8 +157,10 @@ public class ResilientMailProperties {
 		private Duration maxWaitDuration = Duration.ofMinutes(1);
 
 		/**
-		 * Kinds of failure that are retried: TRANSIENT, POLICY_TRANSIENT, PERMANENT or
-		 * POLICY_PERMANENT.
+		 * Kinds of failure that are retried: TRANSIENT, POLICY_TRANSIENT or both (empty:
+		 * none). This only narrows what the classification says is retryable; to retry a
+		 * reply classified as permanent, add a classification rule that makes it
+		 * TRANSIENT.
 		 */
 		private List<FailureKind> retryOn = new ArrayList<>(
 				List.of(FailureKind.TRANSIENT, FailureKind.POLICY_TRANSIENT));
@@ -545,6 +547,12 @@ public class ResilientMailProperties {
 		private Duration readTimeout = Duration.ofSeconds(60);
 
 		/**
+		 * Longest time one server reply may take in full, however slowly the server sends
+		 * it.
+		 */
+		private Duration replyTimeout = Duration.ofMinutes(2);
+
+		/**
 		 * Returns the connect timeout.
 		 * @return the timeout
 		 */
@@ -574,6 +582,22 @@ public class ResilientMailProperties {
 		 */
 		public void setReadTimeout(Duration readTimeout) {
 			this.readTimeout = readTimeout;
+		}
+
+		/**
+		 * Returns the whole-reply timeout.
+		 * @return the timeout
+		 */
+		public Duration getReplyTimeout() {
+			return this.replyTimeout;
+		}
+
+		/**
+		 * Sets the whole-reply timeout.
+		 * @param replyTimeout the timeout, positive
+		 */
+		public void setReplyTimeout(Duration replyTimeout) {
+			this.replyTimeout = replyTimeout;
 		}
 
 	}

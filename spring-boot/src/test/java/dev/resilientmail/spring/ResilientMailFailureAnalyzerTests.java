@@ -36,6 +36,7 @@ class ResilientMailFailureAnalyzerTests {
 					resilient-mail.retry.exponential-backoff-multiplier        | 0.5        | at least 1.0
 					resilient-mail.retry.max-wait-duration                     | -5m        | must not be negative
 					resilient-mail.retry.retry-on                              | SUCCESS    | cannot contain SUCCESS
+					resilient-mail.retry.retry-on                              | PERMANENT  | allowed: TRANSIENT, POLICY_TRANSIENT
 					resilient-mail.retry.retry-on                              | SOMETIMES  | a list of one of TRANSIENT, PERMANENT, POLICY_TRANSIENT, POLICY_PERMANENT
 					resilient-mail.retry.retry-uncertain                       | maybe      | true or false
 					resilient-mail.retry.randomized-wait-factor                | 1.5        | must be between 0.0 and 1.0
@@ -45,6 +46,7 @@ class ResilientMailFailureAnalyzerTests {
 					resilient-mail.retry.honour-retry-after                    | perhaps    | true or false
 					resilient-mail.timeouts.connect-timeout                    | 0s         | must be positive
 					resilient-mail.timeouts.read-timeout                       | -1s        | must not be negative
+					resilient-mail.timeouts.reply-timeout                      | 0s         | must be positive
 					resilient-mail.async.threads                               | 0          | at least 1
 					resilient-mail.rate-limiter.limit-for-period               | 0          | at least 1
 					resilient-mail.rate-limiter.limit-refresh-period           | 0s         | must be positive
