@@ -187,7 +187,8 @@ final class FailureTranslator {
 		}
 		else if (transaction.dataSent()) {
 			Failing failing = failingOf(SmtpCommand.DATA, transaction.dataReply(), protocolError);
-			boolean dataRefused = failing.reply().isEmpty() || failing.reply().get().codeClass() != 3;
+			// 354 to DATA, 250 to a BDAT chunk: anything else refused the transaction
+			boolean dataRefused = failing.reply().isEmpty() || failing.reply().get().isFailure();
 			transaction0 = dataRefused ? failing : new Failing(SmtpCommand.DATA, Optional.empty(),
 					protocolError ? PROTOCOL_ERROR : Classification.connectionFailed(false));
 		}
