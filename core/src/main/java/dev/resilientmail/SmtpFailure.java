@@ -43,8 +43,8 @@ public abstract sealed class SmtpFailure extends SendFailedException
 	private final transient Details details;
 
 	SmtpFailure(String message, Details details, Exception cause) {
-		super(message, cause, addresses(details, Bucket.SENT), addresses(details, Bucket.UNSENT),
-				addresses(details, Bucket.INVALID));
+		super(withRecipientCounts(message, details), cause, addresses(details, Bucket.SENT),
+				addresses(details, Bucket.UNSENT), addresses(details, Bucket.INVALID));
 		this.details = Objects.requireNonNull(details, "details");
 	}
 
@@ -179,6 +179,29 @@ public abstract sealed class SmtpFailure extends SendFailedException
 	 */
 	public Optional<Duration> retryAfter() {
 		return this.details.classification().retryAfter();
+	}
+
+	private static final java.util.regex.Pattern COUNTS = java.util.regex.Pattern
+		.compile(" \\[recipients: \\d+ delivered, \\d+ rejected, \\d+ not delivered\\]");
+
+	/**
+	 * The message with the recipient counts of these details, in place of any counts it
+	 * had: a failure rebuilt after retries says the final counts, never an attempt's.
+	 */
+	private static String withRecipientCounts(String message, Details details) {
+		String text = (message != null) ? COUNTS.matcher(message).replaceAll("") : "";
+		List<RecipientOutcome> outcomes = details.recipientOutcomes();
+		if (outcomes.isEmpty()) {
+			return text;
+		}
+		long delivered = 0;
+		long rejected = 0;
+		for (RecipientOutcome outcome : outcomes) {
+			delivered += outcome.isDelivered() ? 1 : 0;
+			rejected += (outcome.status() == RecipientOutcome.Status.REJECTED) ? 1 : 0;
+		}
+		return text + String.format(java.util.Locale.ROOT, " [recipients: %d delivered, %d rejected, %d not delivered]",
+				delivered, rejected, outcomes.size() - delivered - rejected);
 	}
 
 	private enum Bucket {

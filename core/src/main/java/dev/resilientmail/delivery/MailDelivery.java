@@ -118,6 +118,9 @@ public final class MailDelivery implements AutoCloseable {
 
 	private final AtomicBoolean dispatchScheduled = new AtomicBoolean();
 
+	/** Set by close(): no attempt starts after it. */
+	private final AtomicBoolean closed = new AtomicBoolean();
+
 	private final RateLimiterRegistry rateLimiterRegistry;
 
 	private MailDelivery(Builder builder) {
@@ -264,6 +267,7 @@ public final class MailDelivery implements AutoCloseable {
 	 * end (with {@link SmtpFailure#attempts()} and every recipient's outcome)
 	 * @throws MessagingException if the message itself cannot be sent (no recipients,
 	 * header injection)
+	 * @see #close() what a send gets after close()
 	 */
 	public DeliveryReport send(MimeMessage message) throws MessagingException {
 		Job job = new Job(message);
@@ -297,6 +301,7 @@ public final class MailDelivery implements AutoCloseable {
 	 * waits between them are scheduled, so no thread blocks while waiting.
 	 * @param message the message
 	 * @return a future completed with the report, or exceptionally with the typed failure
+	 * @see #close() what a send gets after close()
 	 */
 	public CompletableFuture<DeliveryReport> sendAsync(MimeMessage message) {
 		CompletableFuture<DeliveryReport> future = new CompletableFuture<>();
@@ -415,12 +420,17 @@ public final class MailDelivery implements AutoCloseable {
 
 	/**
 	 * Stops the background threads and closes pooled connections. Attempts in progress
-	 * finish; asynchronous sends still waiting for a permit or for a retry are completed
-	 * with their last failure (or, if never tried, a {@code TransientFailure} saying that
-	 * nothing was sent), so that no future stays pending.
+	 * finish; no attempt starts after it. Every send that has not succeeded when close()
+	 * comes, {@link #send} and {@link #sendAsync} alike, waiting or called later, ends
+	 * with the same answer: its last {@link SmtpFailure} when it was tried (with its
+	 * attempts), or, if it never was, a {@link TransientFailure} of reason
+	 * {@code UNKNOWN} saying that this delivery was closed and nothing was sent (every
+	 * recipient {@code NOT_DELIVERED}; send it through another delivery). No future stays
+	 * pending.
 	 */
 	@Override
 	public void close() {
+		this.closed.set(true);
 		this.scheduler.shutdownNow();
 		this.pool.close();
 		// nothing may stay pending forever: what waited for a permit or a retry ends with
@@ -433,7 +443,9 @@ public final class MailDelivery implements AutoCloseable {
 	}
 
 	private static SmtpFailure closedBeforeSending(Job job) {
-		return (job.lastFailure != null) ? job.lastFailure.withAttempts(job.attempts) : job.notSent(
+		// a send that was tried keeps its last failure, with the outcomes of every
+		// attempt
+		return (job.lastFailure != null) ? job.finalFailure(job.lastFailure) : job.notSent(
 				"this MailDelivery was closed before the message was sent; nothing was sent", FailureReason.UNKNOWN);
 	}
 
@@ -585,6 +597,9 @@ public final class MailDelivery implements AutoCloseable {
 		}
 
 		Step attempt(boolean permitHeld) {
+			if (MailDelivery.this.closed.get()) {
+				return new Step(null, closedBeforeSending(this), null, 0);
+			}
 			try {
 				if (!permitHeld && !this.limiter.acquire()) {
 					return new Step(null, localRateLimit(), null, 0);
@@ -616,6 +631,14 @@ public final class MailDelivery implements AutoCloseable {
 			catch (MessagingException ex) {
 				// the message itself cannot be sent (refused before anything went out)
 				return new Step(null, null, ex, 0);
+			}
+			catch (IllegalStateException ex) {
+				if (!MailDelivery.this.closed.get()) {
+					throw ex;
+				}
+				// closed while this attempt waited for a connection: it was not made
+				this.attempts--;
+				return new Step(null, closedBeforeSending(this), null, 0);
 			}
 		}
 

@@ -296,9 +296,10 @@ class PostfixScenariosTests {
 			.build()) {
 			SmtpFailure failure = assertThrows(SmtpFailure.class,
 					() -> delivery.send(message(SENDER, "someone@postfix.test")));
-			assertThat(failure).isInstanceOf(TransientFailure.class);
+			assertThat(failure).isInstanceOf(PolicyRejection.class);
 			assertThat(failure.reply()).isEmpty();
-			assertThat(failure.reason()).isEqualTo(FailureReason.CONNECTION_FAILED);
+			assertThat(failure.reason()).isEqualTo(FailureReason.TLS_CERTIFICATE);
+			assertThat(failure.classification().retry()).isFalse();
 			assertThat(failure.transcript().last(SmtpCommand.MAIL)).isEmpty();
 			table.failure("STARTTLS, self-signed certificate not trusted", failure);
 		}
