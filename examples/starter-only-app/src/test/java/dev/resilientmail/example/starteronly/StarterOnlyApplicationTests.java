@@ -40,9 +40,9 @@ class StarterOnlyApplicationTests {
 				// application.yml
 				assertThat(server.commands().stream().filter((command) -> command.startsWith("RCPT TO"))).hasSize(2);
 				DeliveryPolicy policy = context.getBean(DeliveryPolicy.class);
-				assertThat(policy.maxAttempts()).isEqualTo(3);
-				assertThat(policy.waitDuration()).isEqualTo(Duration.ofMillis(20));
-				assertThat(policy.limitForPeriod()).isEqualTo(50);
+				assertThat(policy.retry().maxAttempts()).isEqualTo(3);
+				assertThat(policy.retry().waitDuration()).isEqualTo(Duration.ofMillis(20));
+				assertThat(policy.rateLimit().limitForPeriod()).isEqualTo(50);
 			}
 		}
 	}
@@ -54,7 +54,7 @@ class StarterOnlyApplicationTests {
 			// printed by Spring Boot's failure analysis through the logging the starter
 			// brings
 			assertThat(output).contains("APPLICATION FAILED TO START")
-				.contains("'resilient-mail.retry.max-attempts' is '0': a whole number of at least 1");
+				.contains("'resilient-mail.retry.max-attempts' is '0': must be at least 1");
 			assertThat(server.messages()).isEmpty();
 		}
 	}
