@@ -43,6 +43,8 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 	 */
 	private static final String[] DELAY_WORDS = { "in", "after", "for", "wait", "within" };
 
+	private static final int PHASES = SmtpCommand.values().length;
+
 	private static final int LATER = -1;
 
 	private static final int DELAY = -2;
@@ -63,6 +65,13 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 	private final Rule[] registry;
 
 	private final Rule[] basic;
+
+	/**
+	 * The first basic-code rule for each failure code and phase, by
+	 * {@code (code - 400) * phases + phase}: it depends on nothing else, and asking the
+	 * list for every reply would cost more than reading the text.
+	 */
+	private final Rule[] basicByCodeAndPhase;
 
 	private final PhraseAutomaton automaton;
 
@@ -101,6 +110,14 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 		this.decisive = bySpecificity(decisiveRules);
 		this.registry = bySpecificity(registryRules);
 		this.basic = bySpecificity(basicRules);
+		SmtpCommand[] phases = SmtpCommand.values();
+		this.basicByCodeAndPhase = new Rule[200 * phases.length];
+		for (int code = 400; code < 600; code++) {
+			for (SmtpCommand phase : phases) {
+				this.basicByCodeAndPhase[(code - 400) * phases.length + phase.ordinal()] = first(this.basic, code,
+						phase, null);
+			}
+		}
 		List<int[]> symbols = new ArrayList<>();
 		List<Integer> owners = new ArrayList<>();
 		List<Integer> scores = new ArrayList<>();
@@ -202,7 +219,7 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 			outcome = first(this.registry, code, phase, given);
 			evidence = (outcome != null) ? outcome.evidence : null;
 		}
-		Rule basicRule = first(this.basic, code, phase, given);
+		Rule basicRule = this.basicByCodeAndPhase[(code - 400) * PHASES + phase.ordinal()];
 		if (outcome == null) {
 			outcome = basicRule;
 			evidence = (outcome != null) ? outcome.evidence : NO_RULE;
@@ -291,19 +308,13 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 
 		int best = -1;
 
-		int bestScore = -1;
-
 		int weak = -1;
-
-		int weakScore = -1;
 
 		/**
 		 * The best strong phrase of a rule that beats decisive codes: one written for an
 		 * enhanced code family, or marked decisive.
 		 */
 		int scoped = -1;
-
-		int scopedScore = -1;
 
 		int later = -1;
 
@@ -334,7 +345,7 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 			Rule rule = this.classifier.textRules[owner];
 			int score = this.classifier.phraseScore[phrase];
 			boolean scopedRule = !rule.weak && (rule.decisive || !rule.enhanced.isEmpty());
-			if (score <= (rule.weak ? this.weakScore : this.bestScore) && (!scopedRule || score <= this.scopedScore)) {
+			if (score <= score(rule.weak ? this.weak : this.best) && (!scopedRule || score <= score(this.scoped))) {
 				return;
 			}
 			if (!rule.applies(this.reply.code(), this.phase, this.given)
@@ -343,17 +354,19 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 			}
 			if (rule.weak) {
 				this.weak = phrase;
-				this.weakScore = score;
 				return;
 			}
-			if (scopedRule && score > this.scopedScore) {
+			if (scopedRule && score > score(this.scoped)) {
 				this.scoped = phrase;
-				this.scopedScore = score;
 			}
-			if (score > this.bestScore) {
+			if (score > score(this.best)) {
 				this.best = phrase;
-				this.bestScore = score;
 			}
+		}
+
+		/** The score of a phrase found so far, -1 for none. */
+		private int score(int phrase) {
+			return (phrase < 0) ? -1 : this.classifier.phraseScore[phrase];
 		}
 
 	}

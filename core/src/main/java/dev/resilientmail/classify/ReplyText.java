@@ -78,9 +78,9 @@ final class ReplyText {
 	}
 
 	/**
-	 * Feeds the reading of the lines to the sink: a space first, single spaces between
-	 * words and around signals, a space last. The {@code NNN-} / {@code NNN } prefix of
-	 * each line is skipped.
+	 * Feeds the reading of the lines to the sink. The {@code NNN-} / {@code NNN } prefix
+	 * of each line is skipped; an address or IP literal is a word boundary and nothing
+	 * else.
 	 */
 	static void scan(List<String> lines, Symbols out) {
 		out.symbol(SPACE);
@@ -95,11 +95,8 @@ final class ReplyText {
 					continue;
 				}
 				int end = tokenEnd(line, i);
-				int open = line.indexOf('<', i + 1);
-				if (open > i && open < end) {
-					// "user<bob@example.com>": the words before the bracket are words
-					end = open;
-				}
+				// "user<bob@example.com>": the words before the bracket are words
+				end = bracketWithin(line, i, end);
 				int tagEnd = (c == '[') ? tagEnd(line, i) : -1;
 				if (tagEnd > 0) {
 					signal(line, i + 1, tagEnd, out);
@@ -112,20 +109,20 @@ final class ReplyText {
 				if (kind == WORDS) {
 					words(line, i, end, out);
 				}
-				else if (kind == ADDRESS || kind == IP) {
-					out.symbol(SPACE);
-				}
-				else {
+				else if (kind != ADDRESS && kind != IP) {
 					signal(line, (kind == URL) ? afterScheme(line, from, to) : from, to, out);
 				}
 				i = end;
 			}
 		}
-		out.symbol(SPACE);
 	}
 
+	/**
+	 * The words of a token, each followed by a space. Every token starts after a space,
+	 * so no space is ever written twice.
+	 */
 	private static void words(String line, int from, int to, Symbols out) {
-		boolean lastWasSpace = false;
+		boolean lastWasSpace = true;
 		for (int i = from; i < to; i++) {
 			int symbol = wordSymbol(line.charAt(i));
 			if (symbol < 0) {
@@ -143,8 +140,8 @@ final class ReplyText {
 		}
 	}
 
+	/** A signal, then a space: the signal automaton starts again after every space. */
 	private static void signal(String line, int from, int to, Symbols out) {
-		out.symbol(SPACE);
 		boolean lastWasPunct = false;
 		for (int i = from; i < to; i++) {
 			int symbol = wordSymbol(line.charAt(i));
@@ -166,6 +163,16 @@ final class ReplyText {
 		boolean coded = length >= 3 && isDigit(line.charAt(0)) && isDigit(line.charAt(1)) && isDigit(line.charAt(2))
 				&& (length == 3 || line.charAt(3) == ' ' || line.charAt(3) == '-');
 		return coded ? Math.min(4, length) : 0;
+	}
+
+	/** Where a {@code <} after the token's first character cuts it, else its end. */
+	private static int bracketWithin(String line, int start, int end) {
+		for (int i = start + 1; i < end; i++) {
+			if (line.charAt(i) == '<') {
+				return i;
+			}
+		}
+		return end;
 	}
 
 	private static int tokenEnd(String line, int start) {
@@ -304,8 +311,15 @@ final class ReplyText {
 		if (at > from && at < to - 1) {
 			return ADDRESS;
 		}
-		if (startsWith(line, from, to, "http://") || startsWith(line, from, to, "https://")
-				|| startsWith(line, from, to, "ftp://") || startsWith(line, from, to, "www.")) {
+		if (dots == 0 && colons == 0 && other == 0 && (digits == 0 || to - from < 10)) {
+			// most tokens: a plain word, or a short one with digits ("rfc5322",
+			// "ofr_506")
+			return WORDS;
+		}
+		char first = line.charAt(from);
+		if ((first == 'h' || first == 'H' || first == 'f' || first == 'F' || first == 'w' || first == 'W')
+				&& (startsWith(line, from, to, "http://") || startsWith(line, from, to, "https://")
+						|| startsWith(line, from, to, "ftp://") || startsWith(line, from, to, "www."))) {
 			return URL;
 		}
 		if (other == 0 && at < 0) {
@@ -392,10 +406,7 @@ final class ReplyText {
 					continue;
 				}
 				int end = tokenEnd(line, i);
-				int open = line.indexOf('<', i + 1);
-				if (open > i && open < end) {
-					end = open;
-				}
+				end = bracketWithin(line, i, end);
 				int tagEnd = (c == '[') ? tagEnd(line, i) : -1;
 				if (tagEnd > 0) {
 					append(out, PLACEHOLDERS[TAG] + line.substring(i + 1, tagEnd).toLowerCase() + ">");

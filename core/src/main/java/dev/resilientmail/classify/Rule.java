@@ -120,6 +120,9 @@ final class Rule {
 
 	final List<CodePattern> enhanced;
 
+	/** {@link #enhanced} as an array: {@link #applies} runs for every reply. */
+	private final CodePattern[] patterns;
+
 	/** Subject and detail of the code inferred when the server gave none; -1 for none. */
 	final int inferSubject;
 
@@ -153,6 +156,7 @@ final class Rule {
 		this.codes = builder.codes;
 		this.codeClasses = builder.codeClasses;
 		this.enhanced = List.copyOf(builder.enhanced);
+		this.patterns = this.enhanced.toArray(new CodePattern[0]);
 		this.inferSubject = builder.inferSubject;
 		this.inferDetail = builder.inferDetail;
 		this.weak = builder.weak;
@@ -215,11 +219,11 @@ final class Rule {
 				return false;
 			}
 		}
-		if (!this.enhanced.isEmpty()) {
+		if (this.patterns.length > 0) {
 			if (given == null) {
 				return false;
 			}
-			for (CodePattern pattern : this.enhanced) {
+			for (CodePattern pattern : this.patterns) {
 				if (pattern.matches(given)) {
 					return true;
 				}
