@@ -2,8 +2,6 @@ package dev.resilientmail.classify;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -45,6 +43,9 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 
 	private static final int PHASES = SmtpCommand.values().length;
 
+	/** Marks a code and phase no basic rule covers, in {@link #basicByCodeAndPhase}. */
+	private static final Rule NO_BASIC_RULE = new Rule(noBasicRule());
+
 	private static final int LATER = -1;
 
 	private static final int DELAY = -2;
@@ -68,8 +69,9 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 
 	/**
 	 * The first basic-code rule for each failure code and phase, by
-	 * {@code (code - 400) * phases + phase}: it depends on nothing else, and asking the
-	 * list for every reply would cost more than reading the text.
+	 * {@code (code - 400) * phases + phase}, filled as codes are seen: it depends on
+	 * nothing else, and asking the list for every reply would cost more than reading the
+	 * text.
 	 */
 	private final Rule[] basicByCodeAndPhase;
 
@@ -110,29 +112,24 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 		this.decisive = bySpecificity(decisiveRules);
 		this.registry = bySpecificity(registryRules);
 		this.basic = bySpecificity(basicRules);
-		SmtpCommand[] phases = SmtpCommand.values();
-		this.basicByCodeAndPhase = new Rule[200 * phases.length];
-		for (int code = 400; code < 600; code++) {
-			for (SmtpCommand phase : phases) {
-				this.basicByCodeAndPhase[(code - 400) * phases.length + phase.ordinal()] = first(this.basic, code,
-						phase, null);
-			}
-		}
+		this.basicByCodeAndPhase = new Rule[200 * PHASES];
 		List<int[]> symbols = new ArrayList<>();
 		List<Integer> owners = new ArrayList<>();
 		List<Integer> scores = new ArrayList<>();
 		List<List<String>> evidence = new ArrayList<>();
 		for (int r = 0; r < this.textRules.length; r++) {
 			Rule rule = this.textRules[r];
-			for (String phrase : rule.phrases) {
-				int[] phraseSymbols = RuleFile.symbols(phrase, false);
+			for (int i = 0; i < rule.phrases.size(); i++) {
+				String phrase = rule.phrases.get(i);
+				int[] phraseSymbols = rule.phraseSymbols.get(i);
 				symbols.add(phraseSymbols);
 				owners.add(r);
 				scores.add(phraseSymbols.length + rule.conditionBonus());
 				evidence.add(List.of(rule.id + ": phrase '" + phrase + "'"));
 			}
-			for (String signal : rule.signals) {
-				int[] signalSymbols = RuleFile.symbols(signal, true);
+			for (int i = 0; i < rule.signals.size(); i++) {
+				String signal = rule.signals.get(i);
+				int[] signalSymbols = rule.signalSymbols.get(i);
 				symbols.add(signalSymbols);
 				owners.add(r);
 				scores.add(signalSymbols.length + SIGNAL_BONUS + rule.conditionBonus());
@@ -141,30 +138,73 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 		}
 		this.phraseCount = symbols.size();
 		for (String hint : LATER_HINTS) {
-			symbols.add(RuleFile.symbols(hint, false));
+			symbols.add(words(hint, true));
 			owners.add(LATER);
 			scores.add(0);
 			evidence.add(List.of("retry-later: phrase '" + hint + "'"));
 		}
 		for (String word : DELAY_WORDS) {
 			for (int digit = 0; digit < 10; digit++) {
-				symbols.add(RuleFile.symbols(word + " " + digit + "*", false));
+				symbols.add(words(word + " " + digit, false));
 				owners.add(DELAY);
 				scores.add(0);
 				evidence.add(List.of());
 			}
 		}
 		this.automaton = new PhraseAutomaton(symbols);
-		this.phraseRule = owners.stream().mapToInt(Integer::intValue).toArray();
-		this.phraseScore = scores.stream().mapToInt(Integer::intValue).toArray();
+		this.phraseRule = toArray(owners);
+		this.phraseScore = toArray(scores);
 		this.phraseEvidence = List.copyOf(evidence);
 	}
 
+	/**
+	 * A hint as symbols: its words between spaces, the last one open when
+	 * {@code wholeLastWord} is false ("in 5" also finds "in 50").
+	 */
+	private static int[] words(String hint, boolean wholeLastWord) {
+		int[] symbols = new int[hint.length() + (wholeLastWord ? 2 : 1)];
+		symbols[0] = ReplyText.SPACE;
+		for (int i = 0; i < hint.length(); i++) {
+			int symbol = ReplyText.wordSymbol(hint.charAt(i));
+			symbols[i + 1] = (symbol < 0) ? ReplyText.SPACE : symbol;
+		}
+		if (wholeLastWord) {
+			symbols[symbols.length - 1] = ReplyText.SPACE;
+		}
+		return symbols;
+	}
+
+	private static int[] toArray(List<Integer> values) {
+		int[] array = new int[values.size()];
+		for (int i = 0; i < array.length; i++) {
+			array[i] = values.get(i);
+		}
+		return array;
+	}
+
+	/**
+	 * The rules, most specific first; among equally specific ones the file order stays
+	 * (an insertion sort: a few dozen rules, and no lambda to link at start-up).
+	 */
 	private static Rule[] bySpecificity(List<Rule> rules) {
 		Rule[] sorted = rules.toArray(new Rule[0]);
-		// stable: among equally specific rules the file order stays
-		Arrays.sort(sorted, Comparator.comparingInt(Rule::codeSpecificity).reversed());
+		for (int i = 1; i < sorted.length; i++) {
+			Rule rule = sorted[i];
+			int j = i - 1;
+			while (j >= 0 && sorted[j].codeSpecificity() < rule.codeSpecificity()) {
+				sorted[j + 1] = sorted[j];
+				j--;
+			}
+			sorted[j + 1] = rule;
+		}
 		return sorted;
+	}
+
+	private static Rule.Builder noBasicRule() {
+		Rule.Builder builder = new Rule.Builder();
+		builder.id = "none";
+		builder.reason = FailureReason.UNKNOWN;
+		return builder;
 	}
 
 	/** The rules, in file order. */
@@ -219,7 +259,7 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 			outcome = first(this.registry, code, phase, given);
 			evidence = (outcome != null) ? outcome.evidence : null;
 		}
-		Rule basicRule = this.basicByCodeAndPhase[(code - 400) * PHASES + phase.ordinal()];
+		Rule basicRule = basicRule(code, phase);
 		if (outcome == null) {
 			outcome = basicRule;
 			evidence = (outcome != null) ? outcome.evidence : NO_RULE;
@@ -282,6 +322,20 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 			default:
 				return false;
 		}
+	}
+
+	/**
+	 * The basic rule for a code and phase, found once: a race only computes the same
+	 * immutable answer twice.
+	 */
+	private Rule basicRule(int code, SmtpCommand phase) {
+		int index = (code - 400) * PHASES + phase.ordinal();
+		Rule rule = this.basicByCodeAndPhase[index];
+		if (rule == null) {
+			rule = first(this.basic, code, phase, null);
+			this.basicByCodeAndPhase[index] = (rule != null) ? rule : NO_BASIC_RULE;
+		}
+		return (rule == NO_BASIC_RULE) ? null : rule;
 	}
 
 	private static Rule first(Rule[] rules, int code, SmtpCommand phase, EnhancedStatusCode given) {

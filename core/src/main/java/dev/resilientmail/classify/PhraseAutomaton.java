@@ -1,10 +1,8 @@
 package dev.resilientmail.classify;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Queue;
 
 /**
  * Finds, in one pass over a reply's reading ({@link ReplyText}), every phrase and signal
@@ -79,72 +77,59 @@ final class PhraseAutomaton {
 
 		Table(List<int[]> phrases, List<Integer> ids, int alphabet) {
 			this.alphabet = alphabet;
-			List<int[]> gotos = new ArrayList<>();
-			List<int[]> outputs = new ArrayList<>();
-			gotos.add(newState(alphabet));
-			outputs.add(null);
-			for (int p = 0; p < phrases.size(); p++) {
-				int state = 0;
-				for (int symbol : phrases.get(p)) {
-					if (gotos.get(state)[symbol] <= 0) {
-						gotos.get(state)[symbol] = gotos.size();
-						gotos.add(newState(alphabet));
-						outputs.add(null);
+			// the trie, built depth by depth so that state numbers are breadth-first
+			int maxLength = 0;
+			int cells = alphabet;
+			for (int[] phrase : phrases) {
+				maxLength = Math.max(maxLength, phrase.length);
+				cells += phrase.length * alphabet;
+			}
+			int[] next = new int[cells];
+			Arrays.fill(next, -1);
+			int[][] out = new int[cells / alphabet][];
+			int states = 1;
+			int[] at = new int[phrases.size()];
+			for (int depth = 0; depth < maxLength; depth++) {
+				for (int p = 0; p < phrases.size(); p++) {
+					int[] phrase = phrases.get(p);
+					if (phrase.length <= depth) {
+						continue;
 					}
-					state = gotos.get(state)[symbol];
-				}
-				outputs.set(state, add(outputs.get(state), ids.get(p)));
-			}
-			int[][] delta = gotos.toArray(new int[0][]);
-			int[][] out = outputs.toArray(new int[0][]);
-			int[] fail = new int[delta.length];
-			int[] order = new int[delta.length];
-			int ordered = 0;
-			order[ordered++] = 0;
-			Queue<Integer> queue = new ArrayDeque<>();
-			for (int symbol = 0; symbol < alphabet; symbol++) {
-				if (delta[0][symbol] > 0) {
-					queue.add(delta[0][symbol]);
-				}
-				else {
-					delta[0][symbol] = 0;
+					int cell = at[p] * alphabet + phrase[depth];
+					if (next[cell] < 0) {
+						next[cell] = states++;
+					}
+					at[p] = next[cell];
+					if (depth == phrase.length - 1) {
+						out[at[p]] = add(out[at[p]], ids.get(p));
+					}
 				}
 			}
-			while (!queue.isEmpty()) {
-				int state = queue.remove();
-				order[ordered++] = state;
-				if (out[fail[state]] != null) {
+			// failure links and the full goto function, in state order: a state's failure
+			// state is shallower, so it is complete when the state is reached
+			int[] fail = new int[states];
+			for (int state = 0; state < states; state++) {
+				int row = state * alphabet;
+				if (state > 0 && out[fail[state]] != null) {
 					for (int phrase : out[fail[state]]) {
 						out[state] = add(out[state], phrase);
 					}
 				}
 				for (int symbol = 0; symbol < alphabet; symbol++) {
-					int child = delta[state][symbol];
-					if (child > 0) {
-						fail[child] = delta[fail[state]][symbol];
-						queue.add(child);
+					int child = next[row + symbol];
+					if (child >= 0 && child > state) {
+						fail[child] = (state == 0) ? 0 : next[fail[state] * alphabet + symbol];
 					}
 					else {
-						delta[state][symbol] = delta[fail[state]][symbol];
+						next[row + symbol] = (state == 0) ? 0 : next[fail[state] * alphabet + symbol];
 					}
 				}
 			}
-			// number the states breadth-first: a reply mostly visits shallow ones
-			int[] rank = new int[delta.length];
-			for (int i = 0; i < delta.length; i++) {
-				rank[order[i]] = i;
-			}
-			this.output = new int[delta.length][];
-			for (int state = 0; state < delta.length; state++) {
-				this.output[rank[state]] = out[state];
-			}
-			this.next = new int[delta.length * alphabet];
-			for (int state = 0; state < delta.length; state++) {
-				for (int symbol = 0; symbol < alphabet; symbol++) {
-					int target = delta[state][symbol];
-					int offset = rank[target] * alphabet;
-					this.next[rank[state] * alphabet + symbol] = (out[target] != null) ? ~offset : offset;
-				}
+			this.output = Arrays.copyOf(out, states);
+			this.next = Arrays.copyOf(next, states * alphabet);
+			for (int cell = 0; cell < this.next.length; cell++) {
+				int target = this.next[cell];
+				this.next[cell] = (this.output[target] != null) ? ~(target * alphabet) : target * alphabet;
 			}
 		}
 

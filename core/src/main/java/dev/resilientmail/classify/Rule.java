@@ -140,6 +140,12 @@ final class Rule {
 
 	final List<String> signals;
 
+	/** Each phrase as symbols of {@link ReplyText}, in the order of {@link #phrases}. */
+	final List<int[]> phraseSymbols;
+
+	/** Each signal as symbols of {@link ReplyText}, in the order of {@link #signals}. */
+	final List<int[]> signalSymbols;
+
 	final String source;
 
 	/** What a code rule tells when it decides (text rules tell their phrase). */
@@ -164,6 +170,8 @@ final class Rule {
 		this.regex = builder.regex;
 		this.phrases = List.copyOf(builder.phrases);
 		this.signals = List.copyOf(builder.signals);
+		this.phraseSymbols = List.copyOf(builder.phraseSymbols);
+		this.signalSymbols = List.copyOf(builder.signalSymbols);
 		this.source = builder.source;
 		this.evidence = List.of(this.id + ": " + describeCodes());
 	}
@@ -288,6 +296,10 @@ final class Rule {
 		final ArrayList<String> phrases = new ArrayList<>();
 
 		final ArrayList<String> signals = new ArrayList<>();
+
+		final ArrayList<int[]> phraseSymbols = new ArrayList<>();
+
+		final ArrayList<int[]> signalSymbols = new ArrayList<>();
 
 		String source;
 

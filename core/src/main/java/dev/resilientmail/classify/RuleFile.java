@@ -134,7 +134,7 @@ final class RuleFile {
 			case "retry" -> retry(value, number);
 			case "retry-after" -> rule.retryAfter = duration(value, number);
 			case "phases" -> {
-				for (String phase : value.split("\\s+")) {
+				for (String phase : words(value)) {
 					SmtpCommand command = enumValue(SmtpCommand.class, phase, number, "phase");
 					if (command == SmtpCommand.ANY) {
 						throw error(number, "phase ANY is every phase; leave 'phases' out instead");
@@ -144,7 +144,7 @@ final class RuleFile {
 			}
 			case "codes" -> codes(value, number);
 			case "enhanced" -> {
-				for (String pattern : value.split("\\s+")) {
+				for (String pattern : words(value)) {
 					rule.enhanced.add(codePattern(pattern, number));
 				}
 			}
@@ -152,11 +152,11 @@ final class RuleFile {
 			case "weak" -> rule.weak = true;
 			case "decisive" -> rule.decisive = true;
 			case "phrase" -> {
-				phraseSymbols(value, number);
+				rule.phraseSymbols.add(phraseSymbols(value, number));
 				rule.phrases.add(value.toLowerCase(Locale.ROOT));
 			}
 			case "signal" -> {
-				signalSymbols(value, number);
+				rule.signalSymbols.add(signalSymbols(value, number));
 				rule.signals.add(value.toLowerCase(Locale.ROOT));
 			}
 			case "regex" -> {
@@ -227,12 +227,13 @@ final class RuleFile {
 
 	private void codes(String value, int number) {
 		List<Integer> exact = new ArrayList<>();
-		for (String code : value.split("\\s+")) {
+		for (String code : words(value)) {
 			if (code.equals("4xx") || code.equals("5xx")) {
 				this.current.codeClasses |= 1 << (code.charAt(0) - '0');
 				continue;
 			}
-			int parsed = code.matches("[45][0-9][0-9]") ? Integer.parseInt(code) : -1;
+			int parsed = (code.length() == 3 && (code.charAt(0) == '4' || code.charAt(0) == '5') && digits(code, 3))
+					? Integer.parseInt(code) : -1;
 			if (parsed < 0) {
 				throw error(number, "code '" + code + "' is not allowed; allowed: failure codes 400 to 599, 4xx, 5xx");
 			}
@@ -248,7 +249,7 @@ final class RuleFile {
 	private Rule.CodePattern codePattern(String pattern, int number) {
 		String problem = "enhanced code pattern '" + pattern + "' is not allowed; allowed: class.subject.detail"
 				+ " with class 4, 5 or *, subject a number or *, detail a number, a range like 500-699, or *";
-		String[] parts = pattern.split("\\.", -1);
+		String[] parts = split(pattern, '.');
 		if (parts.length != 3) {
 			throw error(number, problem);
 		}
@@ -281,16 +282,15 @@ final class RuleFile {
 		if (part.equals("*")) {
 			return -1;
 		}
-		if (!part.matches("[0-9]{1,3}")) {
+		if (!digits(part, 3)) {
 			throw error(number, problem);
 		}
 		return Integer.parseInt(part);
 	}
 
 	private void infer(String value, int number) {
-		String[] parts = value.split("\\.", -1);
-		if (parts.length != 3 || !parts[0].equals("*") || !parts[1].matches("[0-9]{1,3}")
-				|| !parts[2].matches("[0-9]{1,3}")) {
+		String[] parts = split(value, '.');
+		if (parts.length != 3 || !parts[0].equals("*") || !digits(parts[1], 3) || !digits(parts[2], 3)) {
 			throw error(number, "infer '" + value + "' is not allowed; allowed: *.subject.detail like *.1.1 (the class"
 					+ " follows the basic code)");
 		}
@@ -346,7 +346,7 @@ final class RuleFile {
 		boolean open = words.startsWith("*");
 		boolean openEnd = words.endsWith("*") && words.length() > 1;
 		words = words.substring(open ? 1 : 0, words.length() - (openEnd ? 1 : 0));
-		for (String token : words.strip().split("\\s+")) {
+		for (String token : words(words)) {
 			if (!token.isEmpty() && ReplyText.kindOf(token, 0, token.length()) != ReplyText.WORDS) {
 				throw error(number,
 						"phrase '" + phrase + "' holds '" + token
@@ -401,10 +401,48 @@ final class RuleFile {
 		return toArray(symbols);
 	}
 
-	/** The symbols of the phrases and signals of loaded rules (they were checked). */
-	static int[] symbols(String phraseOrSignal, boolean signal) {
-		RuleFile checker = new RuleFile("(loaded)");
-		return signal ? checker.signalSymbols(phraseOrSignal, 0) : checker.phraseSymbols(phraseOrSignal, 0);
+	/**
+	 * The words of a value, separated by spaces or tabs (no regular expression: 1,000s of
+	 * lines).
+	 */
+	private static String[] words(String value) {
+		List<String> words = new ArrayList<>();
+		int start = -1;
+		for (int i = 0; i <= value.length(); i++) {
+			boolean blank = i == value.length() || value.charAt(i) == ' ' || value.charAt(i) == '\t';
+			if (blank && start >= 0) {
+				words.add(value.substring(start, i));
+				start = -1;
+			}
+			else if (!blank && start < 0) {
+				start = i;
+			}
+		}
+		return words.toArray(new String[0]);
+	}
+
+	private static String[] split(String value, char separator) {
+		List<String> parts = new ArrayList<>();
+		int start = 0;
+		for (int i = 0; i <= value.length(); i++) {
+			if (i == value.length() || value.charAt(i) == separator) {
+				parts.add(value.substring(start, i));
+				start = i + 1;
+			}
+		}
+		return parts.toArray(new String[0]);
+	}
+
+	private static boolean digits(String value, int most) {
+		if (value.isEmpty() || value.length() > most) {
+			return false;
+		}
+		for (int i = 0; i < value.length(); i++) {
+			if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private static int[] toArray(List<Integer> symbols) {
