@@ -1,21 +1,41 @@
 package dev.resilientmail.delivery;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
+import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.resilientmail.DeliveryReport;
+import dev.resilientmail.RecipientOutcome;
+import dev.resilientmail.SmtpFailure;
+import dev.resilientmail.UncertainDelivery;
+import dev.resilientmail.reply.SmtpCommand;
 import dev.resilientmail.transport.CapturingSmtpTransport;
 
 /**
  * Connected transports for one destination, reused so that single-message sends do not
- * pay connect, EHLO, STARTTLS and AUTH each time. Bounded by a semaphore; an idle
- * transport is checked with NOOP before reuse and closed when idle too long or used for
- * too many messages; a transport that saw 421 or an I/O error is never returned.
+ * pay connect, EHLO, STARTTLS and AUTH each time. Bounded by a semaphore. Reuse costs no
+ * round trip: a transport used less than {@link #CHECK_AFTER_IDLE} ago is taken when its
+ * socket looks open (nothing unasked from the server); one idle longer is checked with
+ * NOOP first, as OkHttp's pool checks only connections idle for a while. One that the
+ * server closed unseen fails at MAIL (no reply, or 421) with nothing of the message sent:
+ * the message then goes out once more on a new connection, within the same attempt (never
+ * after any of the body went out). A transport is closed when idle past the idle timeout
+ * or used for the policy's messages per connection; one that saw 421 or an I/O error is
+ * never returned.
  */
 final class TransportPool implements AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(TransportPool.class);
 
 	/** Opens a new connected transport. */
 	@FunctionalInterface
@@ -33,37 +53,96 @@ final class TransportPool implements AutoCloseable {
 
 	private final long idleTimeoutNanos;
 
+	private final Ticker ticker;
+
+	/** Idle at least this long, a connection is checked with NOOP before reuse. */
+	static final Duration CHECK_AFTER_IDLE = Duration.ofSeconds(2);
+
 	private final Deque<Idle> idle = new ArrayDeque<>();
 
 	private boolean closed;
 
 	private int opened;
 
-	TransportPool(Connector connector, int maxConnections, int maxMessagesPerConnection, long idleTimeoutMillis) {
+	TransportPool(Connector connector, DeliveryPolicy.Pool policy, Ticker ticker) {
 		this.connector = connector;
-		this.permits = new Semaphore(maxConnections, true);
-		this.maxMessagesPerConnection = maxMessagesPerConnection;
-		this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis);
+		this.permits = new Semaphore(policy.maxConnections(), true);
+		this.maxMessagesPerConnection = policy.maxMessagesPerConnection();
+		this.idleTimeoutNanos = policy.idleTimeout().toNanos();
+		this.ticker = ticker;
+	}
+
+	/**
+	 * Sends a message on a pooled transport, returning the transport to the pool unless
+	 * the failure ended its connection.
+	 */
+	DeliveryReport send(MimeMessage message, List<InternetAddress> recipients) throws MessagingException {
+		Lease lease;
+		try {
+			lease = acquire();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new MessagingException("interrupted while waiting for a pooled SMTP connection", ex);
+		}
+		boolean reusable = false;
+		Address[] addresses = recipients.toArray(new Address[0]);
+		try {
+			try {
+				lease.transport().sendMessage(message, addresses);
+			}
+			catch (SmtpFailure failure) {
+				if (lease.messages() == 0 || !diedWhileIdle(failure)) {
+					throw failure;
+				}
+				log.debug("pooled connection was closed while idle ({}); sending on a new one", failure.getMessage());
+				closeQuietly(lease.transport());
+				lease = connectUnderPermit();
+				lease.transport().sendMessage(message, addresses);
+			}
+			reusable = true;
+			return lease.transport().lastDeliveryReport();
+		}
+		catch (SmtpFailure failure) {
+			// after 421 or a broken connection the transport must not be used again
+			reusable = failure.reply().isPresent() && failure.reply().get().code() != 421
+					&& !(failure instanceof UncertainDelivery);
+			throw failure;
+		}
+		finally {
+			release(lease, reusable);
+		}
+	}
+
+	/**
+	 * A reused connection that ended before the transaction began: MAIL got no reply at
+	 * all (closed, reset or silent past the read timeout) or 421 (the server closing the
+	 * session), so no byte of the message went out. The NOOP the pool used to send before
+	 * every reuse found the same and replaced the connection.
+	 */
+	private static boolean diedWhileIdle(SmtpFailure failure) {
+		boolean noTransaction = failure.reply().isEmpty() || failure.reply().get().code() == 421;
+		return failure.command() == SmtpCommand.MAIL && noTransaction && !(failure instanceof UncertainDelivery)
+				&& failure.recipientOutcomes().stream().noneMatch(RecipientOutcome::isDelivered);
+	}
+
+	/** A new connection for a lease whose permit is held. */
+	private Lease connectUnderPermit() throws MessagingException {
+		CapturingSmtpTransport transport = this.connector.connect();
+		synchronized (this) {
+			this.opened++;
+		}
+		return new Lease(transport, 0);
 	}
 
 	private record Idle(CapturingSmtpTransport transport, int messages, long since) {
 	}
 
 	/** A transport on loan, with the number of messages it has carried. */
-	static final class Lease {
-
-		final CapturingSmtpTransport transport;
-
-		final int messages;
-
-		Lease(CapturingSmtpTransport transport, int messages) {
-			this.transport = transport;
-			this.messages = messages;
-		}
-
+	private record Lease(CapturingSmtpTransport transport, int messages) {
 	}
 
-	Lease acquire() throws MessagingException, InterruptedException {
+	private Lease acquire() throws MessagingException, InterruptedException {
 		this.permits.acquire();
 		try {
 			while (true) {
@@ -75,16 +154,14 @@ final class TransportPool implements AutoCloseable {
 					candidate = this.idle.pollFirst();
 				}
 				if (candidate == null) {
-					CapturingSmtpTransport transport = this.connector.connect();
-					synchronized (this) {
-						this.opened++;
-					}
-					return new Lease(transport, 0);
+					return connectUnderPermit();
 				}
-				boolean fresh = System.nanoTime() - candidate.since() < this.idleTimeoutNanos;
-				// isConnected() sends NOOP: a server that dropped us idle is found here,
-				// not mid-send
-				if (fresh && candidate.transport().isConnected()) {
+				long idleNanos = this.ticker.nanoTime() - candidate.since();
+				boolean fresh = idleNanos < this.idleTimeoutNanos;
+				// isConnected() sends NOOP: only for a connection idle for a while
+				boolean alive = (idleNanos < CHECK_AFTER_IDLE.toNanos()) ? candidate.transport().looksAlive()
+						: candidate.transport().isConnected();
+				if (fresh && alive) {
 					return new Lease(candidate.transport(), candidate.messages());
 				}
 				closeQuietly(candidate.transport());
@@ -96,17 +173,17 @@ final class TransportPool implements AutoCloseable {
 		}
 	}
 
-	void release(Lease lease, boolean reusable) {
+	private void release(Lease lease, boolean reusable) {
 		try {
-			int messages = lease.messages + 1;
+			int messages = lease.messages() + 1;
 			boolean keep = reusable && messages < this.maxMessagesPerConnection;
 			synchronized (this) {
 				if (keep && !this.closed) {
-					this.idle.addFirst(new Idle(lease.transport, messages, System.nanoTime()));
+					this.idle.addFirst(new Idle(lease.transport(), messages, this.ticker.nanoTime()));
 					return;
 				}
 			}
-			closeQuietly(lease.transport);
+			closeQuietly(lease.transport());
 		}
 		finally {
 			this.permits.release();

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.Socket;
+import java.time.Clock;
 
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 import org.eclipse.angus.mail.util.LineInputStream;
@@ -33,7 +34,8 @@ final class AngusInternals {
 	 * still uses it, a new one when Angus made a new reader (new connection, or after
 	 * STARTTLS); {@code null} when Angus has no reader yet or cannot be reached.
 	 */
-	static BoundedLineInputStream boundedReader(SMTPTransport transport, BoundedLineInputStream current) {
+	static BoundedLineInputStream boundedReader(SMTPTransport transport, BoundedLineInputStream current, Clock clock,
+			long replyTimeoutMillis) {
 		if (LINE_INPUT == null) {
 			return null;
 		}
@@ -49,7 +51,7 @@ final class AngusInternals {
 		// virtual call per byte
 		Object buffered = (SERVER_INPUT != null) ? SERVER_INPUT.get(transport) : null;
 		BoundedLineInputStream bounded = new BoundedLineInputStream(
-				(InputStream) ((buffered != null) ? buffered : reader));
+				(InputStream) ((buffered != null) ? buffered : reader), clock, replyTimeoutMillis);
 		LINE_INPUT.set(transport, bounded);
 		return bounded;
 	}
@@ -57,6 +59,11 @@ final class AngusInternals {
 	/** The connection's socket, or {@code null} when it cannot be reached. */
 	static Socket socket(SMTPTransport transport) {
 		return (SERVER_SOCKET != null && SERVER_SOCKET.get(transport) instanceof Socket socket) ? socket : null;
+	}
+
+	/** Angus's buffered stream of the server's replies, or null. */
+	static InputStream serverInput(SMTPTransport transport) {
+		return (SERVER_INPUT != null && SERVER_INPUT.get(transport) instanceof InputStream in) ? in : null;
 	}
 
 	static void abort(BoundedLineInputStream bounded) {

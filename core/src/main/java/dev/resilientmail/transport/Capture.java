@@ -10,6 +10,7 @@ import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.resilientmail.internal.Printable;
 import dev.resilientmail.classify.ReplyClassifier;
 import dev.resilientmail.DeliveryListener;
 import dev.resilientmail.DeliveryReport;
@@ -106,7 +107,7 @@ final class Capture {
 		this.built = new SmtpExchange[this.capacity];
 	}
 
-	private static int positive(Properties properties, String key, int defaultValue) {
+	static int positive(Properties properties, String key, int defaultValue) {
 		Object value = properties.get(key);
 		if (value == null) {
 			return defaultValue;
@@ -135,7 +136,7 @@ final class Capture {
 		SmtpCommand command = commandOf(line);
 		this.pendingCommand = command;
 		// control characters out, as in replies: a command line ends up in log lines
-		this.pendingLine = FailureTranslator.printable((command == SmtpCommand.AUTH) ? redactAuth(line) : line);
+		this.pendingLine = Printable.sanitise((command == SmtpCommand.AUTH) ? redactAuth(line) : line);
 	}
 
 	/** Records the replies of a message's transaction in {@code transaction} from now. */

@@ -9,8 +9,8 @@ import java.util.Optional;
 import jakarta.mail.internet.InternetAddress;
 
 import dev.resilientmail.SmtpFailure;
-import dev.resilientmail.UncertainDelivery;
 import dev.resilientmail.classify.Classification;
+import dev.resilientmail.internal.Printable;
 import dev.resilientmail.classify.FailureKind;
 import dev.resilientmail.classify.FailureReason;
 import dev.resilientmail.RecipientOutcome;
@@ -185,7 +185,8 @@ final class FailureTranslator {
 		}
 		else if (transaction.dataSent()) {
 			Failing failing = failingOf(SmtpCommand.DATA, transaction.dataReply(), protocolError);
-			boolean dataRefused = failing.reply().isEmpty() || failing.reply().get().codeClass() != 3;
+			// 354 to DATA, 250 to a BDAT chunk: anything else refused the transaction
+			boolean dataRefused = failing.reply().isEmpty() || failing.reply().get().isFailure();
 			transaction0 = dataRefused ? failing : new Failing(SmtpCommand.DATA, Optional.empty(),
 					protocolError ? PROTOCOL_ERROR : Classification.connectionFailed(false));
 		}
@@ -202,40 +203,31 @@ final class FailureTranslator {
 				? this.capture.classifier.classify(finalReply, SmtpCommand.END_OF_DATA) : null;
 		List<InternetAddress> recipients = transaction.recipients();
 		List<RecipientOutcome> outcomes = new ArrayList<>(recipients.size());
-		Failing primary = null;
 		for (int i = 0; i < recipients.size(); i++) {
 			InternetAddress recipient = recipients.get(i);
 			Failing own = transaction.rcptSent(i) ? replies.of(SmtpCommand.RCPT, transaction.rcptReply(i)) : null;
-			Failing cause0;
 			if (own != null && own.reply().isPresent() && own.reply().get().isFailure()) {
 				// 421 closes the session: it says nothing about this recipient
 				Status status = (own.reply().get().code() == 421) ? Status.NOT_DELIVERED : Status.REJECTED;
 				outcomes.add(new RecipientOutcome(recipient, status, own.reply(), own.classification()));
-				cause0 = own;
 			}
 			else if (own != null && own.reply().isPresent() && finalReply != null) {
 				outcomes.add(new RecipientOutcome(recipient, Status.DELIVERED, Optional.of(finalReply), delivered));
-				cause0 = null;
 			}
 			else {
 				Status status = (uncertain && own != null && own.reply().isPresent()) ? Status.UNCERTAIN
 						: Status.NOT_DELIVERED;
 				outcomes.add(new RecipientOutcome(recipient, status, fallback.reply(), fallback.classification()));
-				cause0 = fallback;
-			}
-			if (cause0 != null && (primary == null || severity(cause0.kind()) > severity(primary.kind()))) {
-				primary = cause0;
 			}
 		}
-		if (primary == null) {
-			primary = fallback;
-		}
-		SmtpFailure.Details details = new SmtpFailure.Details(primary.reply(), primary.command(),
-				primary.classification(), this.capture.transcript(), outcomes, 1);
+		// the details take the failing reply of the most severe recipient
+		SmtpFailure.Details details = new SmtpFailure.Details(fallback.reply(), fallback.command(),
+				fallback.classification(), this.capture.transcript(), outcomes, 1);
+		Failing primary = new Failing(details.command(), details.reply(), details.classification());
 		String message = describe(primary) + detail(cause);
 		if (uncertain) {
-			return new UncertainDelivery("connection lost after the message was sent and before the final reply;"
-					+ " it may have been delivered: " + message, details, cause);
+			message = "connection lost after the message was sent and before the final reply;"
+					+ " it may have been delivered: " + message;
 		}
 		return SmtpFailure.of(message, details, cause);
 	}
@@ -280,16 +272,6 @@ final class FailureTranslator {
 			return this.seen.computeIfAbsent(reply, (text) -> failingOf(command, text, false));
 		}
 
-	}
-
-	private static int severity(FailureKind kind) {
-		return switch (kind) {
-			case POLICY_PERMANENT -> 4;
-			case PERMANENT -> 3;
-			case POLICY_TRANSIENT -> 2;
-			case TRANSIENT -> 1;
-			case SUCCESS -> 0;
-		};
 	}
 
 	/**
@@ -346,27 +328,9 @@ final class FailureTranslator {
 		if (root instanceof java.io.IOException || root instanceof java.security.GeneralSecurityException) {
 			// a certificate problem is a GeneralSecurityException under the SSLException
 			return " (" + (tls ? "TLS handshake failed: " : "") + root.getClass().getSimpleName() + ": "
-					+ printable(root.getMessage()) + ")";
+					+ Printable.sanitise(root.getMessage()) + ")";
 		}
 		return "";
-	}
-
-	/** Control characters out: exception texts end up in log lines. */
-	static String printable(String text) {
-		StringBuilder out = null;
-		for (int i = 0; i < text.length(); i++) {
-			char c = text.charAt(i);
-			if (c < ' ' || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
-				if (out == null) {
-					out = new StringBuilder(text.length()).append(text, 0, i);
-				}
-				out.append('\uFFFD');
-			}
-			else if (out != null) {
-				out.append(c);
-			}
-		}
-		return (out != null) ? out.toString() : text;
 	}
 
 }

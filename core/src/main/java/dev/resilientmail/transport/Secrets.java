@@ -93,7 +93,8 @@ final class Secrets {
 	 * @param auth whether the reply answers AUTH (then the user name goes too)
 	 */
 	String redact(String reply, boolean auth) {
-		if (reply == null || isEmpty()) {
+		if (reply == null || isEmpty()
+				|| !(mentions(reply, this.always) || (auth && mentions(reply, this.duringAuth)))) {
 			return reply;
 		}
 		StringBuilder out = new StringBuilder(reply.length());
@@ -111,6 +112,15 @@ final class Secrets {
 			out.append(line, 0, keep).append(redacted);
 		}
 		return changed ? out.toString() : reply;
+	}
+
+	private static boolean mentions(String text, List<String> tokens) {
+		for (String token : tokens) {
+			if (text.contains(token)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static String replace(String text, List<String> tokens) {

@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import javax.net.ssl.SSLPeerUnverifiedException;
 
+import dev.resilientmail.internal.Printable;
 import dev.resilientmail.classify.Classification;
 import dev.resilientmail.classify.FailureKind;
 import dev.resilientmail.classify.FailureReason;
@@ -41,12 +42,12 @@ final class TlsVerification {
 			if ((t instanceof CertificateException && isNameMismatch(text))
 					|| text.startsWith("Server identity does not match") || text.startsWith("Server is not trusted")) {
 				return Optional.of("the server's certificate is not issued for the host name '" + host + "' ("
-						+ FailureTranslator.printable(text) + "); connect to a name the certificate lists, or"
+						+ Printable.sanitise(text) + "); connect to a name the certificate lists, or"
 						+ " have the certificate reissued for this one");
 			}
 			if (t instanceof CertPathBuilderException || t instanceof CertPathValidatorException
 					|| t instanceof CertificateException || t instanceof SSLPeerUnverifiedException) {
-				return Optional.of("the server's certificate is not trusted (" + FailureTranslator.printable(text)
+				return Optional.of("the server's certificate is not trusted (" + Printable.sanitise(text)
 						+ "): self-signed, expired, or issued by an authority missing from the trust store; add"
 						+ " that authority (MailDelivery.Builder.sslSocketFactory, or the JVM trust store)");
 			}

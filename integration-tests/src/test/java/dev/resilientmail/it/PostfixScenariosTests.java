@@ -310,6 +310,7 @@ class PostfixScenariosTests {
 	void authenticatedClientMayRelay() throws MessagingException {
 		try (MailDelivery delivery = MailDelivery.builder("127.0.0.1", postfix.instance().port(Listener.AUTH))
 			.credentials(PostfixInstance.SASL_USER, PostfixInstance.SASL_PASSWORD)
+			.sslSocketFactory(postfix.instance().trustingSocketFactory())
 			.policy(ONE_ATTEMPT)
 			.build()) {
 			DeliveryReport report = delivery.send(message(SENDER, "someone@example.org"));
@@ -326,6 +327,7 @@ class PostfixScenariosTests {
 	void wrongPasswordIsAnAuthenticationPolicyRejection() {
 		try (MailDelivery delivery = MailDelivery.builder("127.0.0.1", postfix.instance().port(Listener.AUTH))
 			.credentials(PostfixInstance.SASL_USER, "not-the-password")
+			.sslSocketFactory(postfix.instance().trustingSocketFactory())
 			.policy(ONE_ATTEMPT)
 			.build()) {
 			SmtpFailure failure = assertThrows(SmtpFailure.class,

@@ -79,14 +79,16 @@ public final class ResilientMailAutoConfiguration {
 		if (!beanFactory.containsBeanDefinition(POLICY_BEAN)) {
 			IgnoredPolicyKeys.warn(environment);
 		}
-		int asyncThreads = properties.getAsync().getThreads();
-		if (asyncThreads < 1) {
+		Integer asyncThreads = properties.getAsync().getThreads();
+		if (asyncThreads != null && asyncThreads < 1) {
 			throw new InvalidResilientMailConfigurationException(List
 				.of(new InvalidResilientMailConfigurationException.Problem(
 						DeliveryPolicyFactory.PREFIX + "async.threads", asyncThreads, "a whole number of at least 1")));
 		}
 		List<MailDeliveryCustomizer> deliveryCustomizers = new ArrayList<>();
-		deliveryCustomizers.add((builder) -> builder.asyncThreads(asyncThreads));
+		if (asyncThreads != null) {
+			deliveryCustomizers.add((builder) -> builder.asyncThreads(asyncThreads));
+		}
 		deliveryCustomizers.add(Resilience4jRegistries.customizer(retryRegistries.getIfAvailable(),
 				rateLimiterRegistries.getIfAvailable(), meterBinders.getIfAvailable()));
 		deliveryCustomizers.addAll(customizers.orderedStream().toList());

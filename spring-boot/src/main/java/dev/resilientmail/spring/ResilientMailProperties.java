@@ -465,9 +465,10 @@ public class ResilientMailProperties {
 
 		/**
 		 * Messages one connection carries before it is closed and replaced (1 means a new
-		 * connection for every message).
+		 * connection for every message). By default a connection is kept for as many
+		 * messages as the server takes.
 		 */
-		private int maxMessagesPerConnection = 100;
+		private int maxMessagesPerConnection = Integer.MAX_VALUE;
 
 		/**
 		 * How long an unused connection stays open in the pool.
@@ -545,6 +546,12 @@ public class ResilientMailProperties {
 		private Duration readTimeout = Duration.ofSeconds(60);
 
 		/**
+		 * Longest time one server reply may take in full, however slowly the server sends
+		 * it.
+		 */
+		private Duration replyTimeout = Duration.ofMinutes(2);
+
+		/**
 		 * Returns the connect timeout.
 		 * @return the timeout
 		 */
@@ -576,6 +583,22 @@ public class ResilientMailProperties {
 			this.readTimeout = readTimeout;
 		}
 
+		/**
+		 * Returns the whole-reply timeout.
+		 * @return the timeout
+		 */
+		public Duration getReplyTimeout() {
+			return this.replyTimeout;
+		}
+
+		/**
+		 * Sets the whole-reply timeout.
+		 * @param replyTimeout the timeout, positive
+		 */
+		public void setReplyTimeout(Duration replyTimeout) {
+			this.replyTimeout = replyTimeout;
+		}
+
 	}
 
 	/**
@@ -587,15 +610,15 @@ public class ResilientMailProperties {
 
 		/**
 		 * Threads that run the attempts of AsyncMailSender sends; waits between attempts
-		 * hold no thread.
+		 * hold no thread. Unset: one per pooled connection (pool.max-connections).
 		 */
-		private int threads = 2;
+		private Integer threads;
 
 		/**
 		 * Returns the threads.
-		 * @return the threads
+		 * @return the threads, or null for one per pooled connection
 		 */
-		public int getThreads() {
+		public Integer getThreads() {
 			return this.threads;
 		}
 
@@ -603,7 +626,7 @@ public class ResilientMailProperties {
 		 * Sets the threads.
 		 * @param threads the threads, 1 or more
 		 */
-		public void setThreads(int threads) {
+		public void setThreads(Integer threads) {
 			this.threads = threads;
 		}
 

@@ -66,6 +66,20 @@ class MailFailureTranslatorTests {
 	}
 
 	@Test
+	void severalFailedMessagesAreOneExceptionByTheCoresSeverityOrder() {
+		assertThat(
+				((MailPolicyRejectionException) translate(this.greylisted, this.throttled, this.unknown, this.blocked))
+					.failure())
+			.isSameAs(this.blocked);
+		assertThat(((MailPermanentFailureException) translate(this.greylisted, this.throttled, this.unknown)).failure())
+			.isSameAs(this.unknown);
+		assertThat(((MailUncertainDeliveryException) translate(this.blocked, this.uncertain)).failure())
+			.isSameAs(this.uncertain);
+		assertThat(((MailPolicyRejectionException) translate(this.greylisted, this.throttled)).failure())
+			.isSameAs(this.throttled);
+	}
+
+	@Test
 	void everyFailedMessageKeepsItsOwnCoreException() {
 		MailSendException exception = translate(this.greylisted, this.unknown, this.blocked);
 		assertThat(exception.getFailedMessages()).containsExactly(Map.entry("message 1", this.greylisted),
