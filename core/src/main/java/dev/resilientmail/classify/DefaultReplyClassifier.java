@@ -46,7 +46,7 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 	/** Marks a code and phase no basic rule covers, in {@link #basicByCodeAndPhase}. */
 	private static final Rule NO_BASIC_RULE = new Rule(noBasicRule());
 
-	private static final int LATER = -1;
+	static final int LATER = -1;
 
 	private static final int DELAY = -2;
 
@@ -59,7 +59,7 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 
 	static final DefaultReplyClassifier INSTANCE = new DefaultReplyClassifier(RuleFile.loadDefault());
 
-	private final Rule[] textRules;
+	final Rule[] textRules;
 
 	private final Rule[] decisive;
 
@@ -75,12 +75,12 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 	 */
 	private final Rule[] basicByCodeAndPhase;
 
-	private final PhraseAutomaton automaton;
+	final PhraseAutomaton automaton;
 
 	/** Text rule index of each phrase, or {@link #LATER} / {@link #DELAY}. */
-	private final int[] phraseRule;
+	final int[] phraseRule;
 
-	private final int[] phraseScore;
+	final int[] phraseScore;
 
 	private final List<List<String>> phraseEvidence;
 
@@ -230,7 +230,7 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 		}
 		int code = reply.code();
 		int codeClass = reply.codeClass();
-		Scan scan = new Scan(this, reply, phase, given);
+		ReplyScan scan = new ReplyScan(this, reply, phase, given);
 		scan.read(reply.lines());
 		Rule outcome = null;
 		List<String> evidence = null;
@@ -345,84 +345,6 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 			}
 		}
 		return null;
-	}
-
-	/**
-	 * What the reading of one reply found: the best strong and weak phrase, the hints.
-	 */
-	private static final class Scan extends PhraseAutomaton.Reader {
-
-		private final DefaultReplyClassifier classifier;
-
-		private final SmtpReply reply;
-
-		private final SmtpCommand phase;
-
-		private final EnhancedStatusCode given;
-
-		int best = -1;
-
-		int weak = -1;
-
-		/**
-		 * The best strong phrase of a rule that beats decisive codes: one written for an
-		 * enhanced code family, or marked decisive.
-		 */
-		int scoped = -1;
-
-		int later = -1;
-
-		boolean delay;
-
-		Scan(DefaultReplyClassifier classifier, SmtpReply reply, SmtpCommand phase, EnhancedStatusCode given) {
-			super(classifier.automaton);
-			this.classifier = classifier;
-			this.reply = reply;
-			this.phase = phase;
-			this.given = given;
-		}
-
-		@Override
-		void hit(int phrase) {
-			int owner = this.classifier.phraseRule[phrase];
-			if (owner < 0) {
-				if (owner == LATER) {
-					if (this.later < 0) {
-						this.later = phrase;
-					}
-				}
-				else {
-					this.delay = true;
-				}
-				return;
-			}
-			Rule rule = this.classifier.textRules[owner];
-			int score = this.classifier.phraseScore[phrase];
-			boolean scopedRule = !rule.weak && (rule.decisive || !rule.enhanced.isEmpty());
-			if (score <= score(rule.weak ? this.weak : this.best) && (!scopedRule || score <= score(this.scoped))) {
-				return;
-			}
-			if (!rule.applies(this.reply.code(), this.phase, this.given)
-					|| (rule.regex != null && !rule.regex.matcher(this.reply.text()).find())) {
-				return;
-			}
-			if (rule.weak) {
-				this.weak = phrase;
-				return;
-			}
-			if (scopedRule && score > score(this.scoped)) {
-				this.scoped = phrase;
-			}
-			if (score > score(this.best)) {
-				this.best = phrase;
-			}
-		}
-
-		/** The score of a phrase found so far, -1 for none. */
-		private int score(int phrase) {
-			return (phrase < 0) ? -1 : this.classifier.phraseScore[phrase];
-		}
-
 	}
 
 }

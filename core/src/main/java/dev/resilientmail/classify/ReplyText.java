@@ -13,8 +13,8 @@ import java.util.List;
  * match.
  * <p>
  * The reading is a pass over the characters with no copy: {@link #scan} hands each symbol
- * to a {@link Symbols} sink (the phrase automaton); {@link #normalise} writes the same
- * reading as text for people and tests.
+ * to a {@link Symbols} sink (the phrase automaton); {@link NormalisedText} writes the
+ * same reading as text for people and tests.
  */
 final class ReplyText {
 
@@ -42,8 +42,6 @@ final class ReplyText {
 	static final int ID = 5;
 
 	static final int TAG = 6;
-
-	private static final String[] PLACEHOLDERS = { "", "<addr>", "<url:", "<ip>", "<host:", "<id:", "<tag:" };
 
 	/** Last labels a two-label token must end with to be read as a domain name. */
 	private static final String[] TOP_LEVEL = { "com", "net", "org", "edu", "gov", "mil", "int", "info", "biz", "name",
@@ -166,7 +164,7 @@ final class ReplyText {
 	}
 
 	/** Where a {@code <} after the token's first character cuts it, else its end. */
-	private static int bracketWithin(String line, int start, int end) {
+	static int bracketWithin(String line, int start, int end) {
 		for (int i = start + 1; i < end; i++) {
 			if (line.charAt(i) == '<') {
 				return i;
@@ -175,7 +173,7 @@ final class ReplyText {
 		return end;
 	}
 
-	private static int tokenEnd(String line, int start) {
+	static int tokenEnd(String line, int start) {
 		int i = start;
 		while (i < line.length() && line.charAt(i) != ' ' && line.charAt(i) != '\t') {
 			i++;
@@ -188,7 +186,7 @@ final class ReplyText {
 	 * or -1 when the brackets hold words (a tag has no space, or starts with an address,
 	 * host, IP or id).
 	 */
-	private static int tagEnd(String line, int open) {
+	static int tagEnd(String line, int open) {
 		int limit = Math.min(line.length(), open + MAX_TAG);
 		int close = -1;
 		int firstSpace = -1;
@@ -253,14 +251,14 @@ final class ReplyText {
 		}
 	}
 
-	private static int trimStart(String line, int from, int to) {
+	static int trimStart(String line, int from, int to) {
 		while (from < to && isTrimmed(line.charAt(from))) {
 			from++;
 		}
 		return from;
 	}
 
-	private static int trimEnd(String line, int from, int to) {
+	static int trimEnd(String line, int from, int to) {
 		while (to > from && isTrimmed(line.charAt(to - 1))) {
 			to--;
 		}
@@ -378,75 +376,13 @@ final class ReplyText {
 		return to - from >= prefix.length() && line.regionMatches(true, from, prefix, 0, prefix.length());
 	}
 
-	private static int afterScheme(String line, int from, int to) {
+	static int afterScheme(String line, int from, int to) {
 		int scheme = line.indexOf("://", from);
 		return (scheme >= 0 && scheme < to) ? scheme + 3 : from;
 	}
 
 	private static boolean isDigit(char c) {
 		return c >= '0' && c <= '9';
-	}
-
-	/**
-	 * The reading as text: lower-case words, placeholders such as {@code <addr>},
-	 * {@code <ip>}, {@code <host:zen.spamhaus.org>}, {@code <url:...>}, {@code <id:...>}
-	 * and {@code <tag:...>} with their signal.
-	 * @param lines the lines of a reply
-	 * @return the normalised text
-	 */
-	static String normalise(List<String> lines) {
-		StringBuilder out = new StringBuilder();
-		for (String line : lines) {
-			int length = line.length();
-			int i = textStart(line);
-			while (i < length) {
-				char c = line.charAt(i);
-				if (c == ' ' || c == '\t') {
-					i++;
-					continue;
-				}
-				int end = tokenEnd(line, i);
-				end = bracketWithin(line, i, end);
-				int tagEnd = (c == '[') ? tagEnd(line, i) : -1;
-				if (tagEnd > 0) {
-					append(out, PLACEHOLDERS[TAG] + line.substring(i + 1, tagEnd).toLowerCase() + ">");
-					i = tagEnd + 1;
-					continue;
-				}
-				int from = trimStart(line, i, end);
-				int to = trimEnd(line, from, end);
-				int kind = (from < to) ? kindOf(line, from, to) : WORDS;
-				if (kind == WORDS) {
-					StringBuilder word = new StringBuilder();
-					for (int k = i; k < end; k++) {
-						char w = line.charAt(k);
-						word.append((wordSymbol(w) >= 0) ? Character.toLowerCase(w) : ' ');
-					}
-					for (String part : word.toString().trim().split(" +")) {
-						append(out, part);
-					}
-				}
-				else if (kind == ADDRESS || kind == IP) {
-					append(out, PLACEHOLDERS[kind]);
-				}
-				else {
-					int start = (kind == URL) ? afterScheme(line, from, to) : from;
-					append(out, PLACEHOLDERS[kind] + line.substring(start, to).toLowerCase() + ">");
-				}
-				i = end;
-			}
-		}
-		return out.toString();
-	}
-
-	private static void append(StringBuilder out, String part) {
-		if (part.isEmpty()) {
-			return;
-		}
-		if (out.length() > 0) {
-			out.append(' ');
-		}
-		out.append(part);
 	}
 
 }
