@@ -157,8 +157,10 @@ public class ResilientMailProperties {
 		private Duration maxWaitDuration = Duration.ofMinutes(1);
 
 		/**
-		 * Kinds of failure that are retried: TRANSIENT, POLICY_TRANSIENT, PERMANENT or
-		 * POLICY_PERMANENT.
+		 * Kinds of failure that are retried: TRANSIENT, POLICY_TRANSIENT or both (empty:
+		 * none). This only narrows what the classification says is retryable; to retry a
+		 * reply classified as permanent, add a classification rule that makes it
+		 * TRANSIENT.
 		 */
 		private List<FailureKind> retryOn = new ArrayList<>(
 				List.of(FailureKind.TRANSIENT, FailureKind.POLICY_TRANSIENT));
