@@ -122,12 +122,13 @@ class ResilientMailBounceAutoConfigurationTests {
 				assertThat(second.getReport().recipients().get(0).classification().reason())
 					.isEqualTo(FailureReason.MAILBOX_UNKNOWN);
 				assertThat(count("processed")).isEqualTo(2);
-				assertThat(context.getBean(BounceMailboxLifecycle.class).isRunning()).isTrue();
+				BounceMailboxLifecycle lifecycle = context.getBean(BounceMailboxLifecycle.class);
+				ScheduledExecutorService scheduler = context
+					.getBean(ResilientMailBounceAutoConfiguration.SCHEDULER_BEAN, ScheduledExecutorService.class);
+				assertThat(lifecycle.isRunning()).isTrue();
 				context.close();
-				assertThat(context.getBean(BounceMailboxLifecycle.class).isRunning()).isFalse();
-				assertThat(context
-					.getBean(ResilientMailBounceAutoConfiguration.SCHEDULER_BEAN, ScheduledExecutorService.class)
-					.isShutdown()).isTrue();
+				assertThat(lifecycle.isRunning()).isFalse();
+				assertThat(scheduler.isShutdown()).isTrue();
 			});
 	}
 
