@@ -133,6 +133,19 @@ class ResilientMailBounceAutoConfigurationTests {
 	}
 
 	@Test
+	void aListenerThatThrowsSendsTheMessageToTheFailedFolder() throws Exception {
+		deliver(BOUNCE);
+		this.contextRunner.withUserConfiguration(ManualSchedulerConfiguration.class, FailingListenerConfiguration.class)
+			.withPropertyValues(mailbox("resilient-mail.bounces.imap.idle=false"))
+			.run((context) -> {
+				context.getBean(ManualScheduler.class).runNext();
+				assertThat(count("INBOX")).isZero();
+				assertThat(count("failed")).isEqualTo(1);
+				assertThat(count("processed")).isZero();
+			});
+	}
+
+	@Test
 	void backsOffWithoutAHostOrWhenDisabled() {
 		this.contextRunner.withPropertyValues("resilient-mail.bounces.imap.username=bounces")
 			.run((context) -> assertThat(context).hasNotFailed()
@@ -273,6 +286,18 @@ class ResilientMailBounceAutoConfigurationTests {
 				})
 				.scheduler(scheduler)
 				.build();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class FailingListenerConfiguration {
+
+		@Bean
+		ApplicationListener<BounceEvent> failingListener() {
+			return (event) -> {
+				throw new IllegalStateException("suppression list unavailable");
+			};
 		}
 
 	}
