@@ -63,6 +63,11 @@ public class ResilientMailProperties {
 	private final Classification classification = new Classification();
 
 	/**
+	 * Reading of the bounces that arrive later in a mailbox.
+	 */
+	private final Bounces bounces = new Bounces();
+
+	/**
 	 * Returns whether resilient-mail backs the JavaMailSender.
 	 * @return whether it is enabled
 	 */
@@ -124,6 +129,14 @@ public class ResilientMailProperties {
 	 */
 	public Classification getClassification() {
 		return this.classification;
+	}
+
+	/**
+	 * Returns the bounce settings.
+	 * @return the bounce settings
+	 */
+	public Bounces getBounces() {
+		return this.bounces;
 	}
 
 	/**
@@ -824,6 +837,273 @@ public class ResilientMailProperties {
 		 */
 		public void setRetryAfter(Duration retryAfter) {
 			this.retryAfter = retryAfter;
+		}
+
+	}
+
+	/**
+	 * Bounce settings ({@code resilient-mail.bounces.*}).
+	 *
+	 * @since 0.2.0
+	 */
+	public static class Bounces {
+
+		/**
+		 * The IMAP mailbox that receives the bounces (the envelope sender's mailbox).
+		 */
+		private final Imap imap = new Imap();
+
+		/**
+		 * Returns the IMAP mailbox settings.
+		 * @return the IMAP settings
+		 */
+		public Imap getImap() {
+			return this.imap;
+		}
+
+	}
+
+	/**
+	 * The bounce mailbox ({@code resilient-mail.bounces.imap.*}): when a host is set, its
+	 * folder is read, each message is published as a {@link BounceEvent} and moved to the
+	 * processed folder (or, when it cannot be read, to the failed folder).
+	 *
+	 * @since 0.2.0
+	 */
+	public static class Imap {
+
+		/**
+		 * Whether the bounce mailbox is read when a host is set.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * IMAP server host; the mailbox is read only when it is set.
+		 */
+		private String host;
+
+		/**
+		 * IMAP server port. Unset: 143, or 993 with ssl.
+		 */
+		private Integer port;
+
+		/**
+		 * User name of the mailbox.
+		 */
+		private String username;
+
+		/**
+		 * Password of the mailbox.
+		 */
+		private String password;
+
+		/**
+		 * Whether to connect with implicit TLS (IMAPS) instead of plain IMAP.
+		 */
+		private boolean ssl = false;
+
+		/**
+		 * Whether to wait for new messages with IMAP IDLE where the server offers it,
+		 * instead of polling at poll-interval.
+		 */
+		private boolean idle = true;
+
+		/**
+		 * Folder that is read.
+		 */
+		private String folder = "INBOX";
+
+		/**
+		 * Folder that read messages are moved to; created if missing.
+		 */
+		private String processedFolder = "processed";
+
+		/**
+		 * Folder that messages which cannot be read are moved to (the reason is logged);
+		 * created if missing.
+		 */
+		private String failedFolder = "failed";
+
+		/**
+		 * Wait between two reads when the server has no IDLE (or idle is false), and
+		 * after a read that failed.
+		 */
+		private Duration pollInterval = Duration.ofMinutes(1);
+
+		/**
+		 * Returns whether the mailbox is read.
+		 * @return whether it is enabled
+		 */
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		/**
+		 * Sets whether the mailbox is read.
+		 * @param enabled whether it is enabled
+		 */
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		/**
+		 * Returns the host.
+		 * @return the host, or null
+		 */
+		public String getHost() {
+			return this.host;
+		}
+
+		/**
+		 * Sets the host.
+		 * @param host the host
+		 */
+		public void setHost(String host) {
+			this.host = host;
+		}
+
+		/**
+		 * Returns the port.
+		 * @return the port, or null for the protocol's default
+		 */
+		public Integer getPort() {
+			return this.port;
+		}
+
+		/**
+		 * Sets the port.
+		 * @param port the port, 1 to 65535
+		 */
+		public void setPort(Integer port) {
+			this.port = port;
+		}
+
+		/**
+		 * Returns the user name.
+		 * @return the user name
+		 */
+		public String getUsername() {
+			return this.username;
+		}
+
+		/**
+		 * Sets the user name.
+		 * @param username the user name
+		 */
+		public void setUsername(String username) {
+			this.username = username;
+		}
+
+		/**
+		 * Returns the password.
+		 * @return the password
+		 */
+		public String getPassword() {
+			return this.password;
+		}
+
+		/**
+		 * Sets the password.
+		 * @param password the password
+		 */
+		public void setPassword(String password) {
+			this.password = password;
+		}
+
+		/**
+		 * Returns whether IMAPS is used.
+		 * @return whether IMAPS is used
+		 */
+		public boolean isSsl() {
+			return this.ssl;
+		}
+
+		/**
+		 * Sets whether IMAPS is used.
+		 * @param ssl whether IMAPS is used
+		 */
+		public void setSsl(boolean ssl) {
+			this.ssl = ssl;
+		}
+
+		/**
+		 * Returns whether IDLE is used where the server offers it.
+		 * @return whether IDLE is used
+		 */
+		public boolean isIdle() {
+			return this.idle;
+		}
+
+		/**
+		 * Sets whether IDLE is used where the server offers it.
+		 * @param idle whether IDLE is used
+		 */
+		public void setIdle(boolean idle) {
+			this.idle = idle;
+		}
+
+		/**
+		 * Returns the folder read.
+		 * @return the folder
+		 */
+		public String getFolder() {
+			return this.folder;
+		}
+
+		/**
+		 * Sets the folder read.
+		 * @param folder the folder
+		 */
+		public void setFolder(String folder) {
+			this.folder = folder;
+		}
+
+		/**
+		 * Returns the processed folder.
+		 * @return the folder
+		 */
+		public String getProcessedFolder() {
+			return this.processedFolder;
+		}
+
+		/**
+		 * Sets the processed folder.
+		 * @param processedFolder the folder
+		 */
+		public void setProcessedFolder(String processedFolder) {
+			this.processedFolder = processedFolder;
+		}
+
+		/**
+		 * Returns the failed folder.
+		 * @return the folder
+		 */
+		public String getFailedFolder() {
+			return this.failedFolder;
+		}
+
+		/**
+		 * Sets the failed folder.
+		 * @param failedFolder the folder
+		 */
+		public void setFailedFolder(String failedFolder) {
+			this.failedFolder = failedFolder;
+		}
+
+		/**
+		 * Returns the poll interval.
+		 * @return the interval
+		 */
+		public Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		/**
+		 * Sets the poll interval.
+		 * @param pollInterval the interval, positive
+		 */
+		public void setPollInterval(Duration pollInterval) {
+			this.pollInterval = pollInterval;
 		}
 
 	}
