@@ -24,10 +24,9 @@ import com.zaxxer.hikari.HikariDataSource;
  * directory in a temporary folder, 127.0.0.1 and a free port; stopped and deleted at the
  * end. As root the server runs as user {@code postgres} (initdb refuses root).
  */
-final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements AutoCloseable {
 
-	private static final Path BIN = Path
-		.of(System.getProperty("resilientmail.postgres.bin", "/usr/lib/postgresql/15/bin"));
+	private static final Path BIN = binaries();
 
 	private static final AtomicInteger databases = new AtomicInteger();
 
@@ -62,7 +61,7 @@ final class PostgresServer implements AutoCloseable {
 		this.asPostgresUser = asPostgresUser;
 	}
 
-	static PostgresServer start() {
+	public static PostgresServer start() {
 		if (!Files.isExecutable(BIN.resolve("initdb"))) {
 			throw new IllegalStateException("PostgreSQL is not installed: no " + BIN.resolve("initdb")
 					+ " (Debian: apt-get install postgresql; or set -Dresilientmail.postgres.bin=DIR)");
@@ -87,16 +86,16 @@ final class PostgresServer implements AutoCloseable {
 		}
 	}
 
-	int port() {
+	public int port() {
 		return this.port;
 	}
 
-	String url(String database) {
+	public String url(String database) {
 		return "jdbc:postgresql://127.0.0.1:" + this.port + "/" + database;
 	}
 
 	/** A new, empty database and a pool on it. */
-	HikariDataSource newDatabase() {
+	public HikariDataSource newDatabase() {
 		String name = "test_" + databases.incrementAndGet() + "_" + ProcessHandle.current().pid();
 		try (Connection connection = DriverManager.getConnection(url("postgres"), "postgres", "");
 				Statement statement = connection.createStatement()) {
@@ -108,7 +107,7 @@ final class PostgresServer implements AutoCloseable {
 		return dataSource(url(name), 10);
 	}
 
-	static HikariDataSource dataSource(String url, int size) {
+	public static HikariDataSource dataSource(String url, int size) {
 		HikariConfig config = new HikariConfig();
 		config.setJdbcUrl(url);
 		config.setUsername("postgres");
@@ -122,13 +121,13 @@ final class PostgresServer implements AutoCloseable {
 	/**
 	 * Stops the server (fast shutdown), as a crash of the database would look to clients.
 	 */
-	synchronized void stop() {
+	public synchronized void stop() {
 		this.running = false;
 		runAsOwner(BIN.resolve("pg_ctl") + " -D " + this.dir + "/data -w -m fast stop");
 	}
 
 	/** Starts it (again) on its port and data. */
-	synchronized void restart() {
+	public synchronized void restart() {
 		this.running = true;
 		// durability is not under test here: no fsync keeps the shared machine quiet
 		runAsOwner(BIN.resolve("pg_ctl") + " -D " + this.dir + "/data -w -t 60 -l " + this.dir + "/log -o \"-p "
