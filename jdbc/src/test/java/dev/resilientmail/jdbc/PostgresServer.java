@@ -36,6 +36,8 @@ public final class PostgresServer implements AutoCloseable {
 
 	private final boolean asPostgresUser;
 
+	private final boolean durable;
+
 	private boolean running;
 
 	/** -Dresilientmail.postgres.bin, else the newest Debian PostgreSQL. */
@@ -55,13 +57,25 @@ public final class PostgresServer implements AutoCloseable {
 		}
 	}
 
-	private PostgresServer(Path dir, int port, boolean asPostgresUser) {
+	private PostgresServer(Path dir, int port, boolean asPostgresUser, boolean durable) {
+		this.durable = durable;
 		this.dir = dir;
 		this.port = port;
 		this.asPostgresUser = asPostgresUser;
 	}
 
+	/** A server for tests: no fsync (durability is not under test, and the machine is shared). */
 	public static PostgresServer start() {
+		return start(false);
+	}
+
+	/**
+	 * A server.
+	 * @param durable PostgreSQL's default durability (fsync, synchronous commit), for
+	 * benchmarks
+	 * @return the running server
+	 */
+	public static PostgresServer start(boolean durable) {
 		if (!Files.isExecutable(BIN.resolve("initdb"))) {
 			throw new IllegalStateException("PostgreSQL is not installed: no " + BIN.resolve("initdb")
 					+ " (Debian: apt-get install postgresql; or set -Dresilientmail.postgres.bin=DIR)");
@@ -73,7 +87,7 @@ public final class PostgresServer implements AutoCloseable {
 			try (ServerSocket socket = new ServerSocket(0)) {
 				port = socket.getLocalPort();
 			}
-			PostgresServer server = new PostgresServer(dir, port, root);
+			PostgresServer server = new PostgresServer(dir, port, root, durable);
 			if (root) {
 				run(List.of("chown", "postgres", dir.toString()));
 			}
@@ -129,11 +143,10 @@ public final class PostgresServer implements AutoCloseable {
 	/** Starts it (again) on its port and data. */
 	public synchronized void restart() {
 		this.running = true;
-		// durability is not under test here: no fsync keeps the shared machine quiet
+		String fast = this.durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
 		runAsOwner(BIN.resolve("pg_ctl") + " -D " + this.dir + "/data -w -t 60 -l " + this.dir + "/log -o \"-p "
-				+ this.port + " -k " + this.dir
-				+ " -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"
-				+ " -c full_page_writes=off -c max_connections=200\" start");
+				+ this.port + " -k " + this.dir + " -c listen_addresses=127.0.0.1 -c max_connections=200" + fast
+				+ "\" start");
 	}
 
 	@Override
