@@ -2,7 +2,6 @@ package dev.resilientmail.delivery;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -11,9 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The default {@link DeferredRetryStore}: each waiting retry is a timer in this process,
- * so a restart loses it. The timer thread only hands the due retry back to the delivery,
- * whose own threads make the attempt; it starts with the first retry.
+ * The default {@link DeferredRetryStore}: each waiting retry is a timer task on the
+ * delivery's own threads, so a restart loses it.
  */
 final class InMemoryRetryStore implements DeferredRetryStore {
 
@@ -23,11 +21,14 @@ final class InMemoryRetryStore implements DeferredRetryStore {
 
 	private ScheduledExecutorService timer;
 
-	private boolean stopped;
-
 	@Override
 	public synchronized void start(Runner runner) {
 		this.runner = runner;
+	}
+
+	/** The delivery's scheduler: no thread of its own. */
+	synchronized void timer(ScheduledExecutorService timer) {
+		this.timer = timer;
 	}
 
 	@Override
@@ -60,24 +61,14 @@ final class InMemoryRetryStore implements DeferredRetryStore {
 	public void markUncertain(DeferredRetry retry, String reason) {
 	}
 
+	/** The delivery shuts its scheduler down itself. */
 	@Override
-	public synchronized void stop() {
-		this.stopped = true;
-		if (this.timer != null) {
-			this.timer.shutdownNow();
-		}
+	public void stop() {
 	}
 
 	private synchronized ScheduledExecutorService timer() {
-		if (this.stopped) {
-			throw new IllegalStateException("stopped");
-		}
 		if (this.timer == null) {
-			this.timer = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-				Thread thread = new Thread(runnable, "resilient-mail-retry-timer");
-				thread.setDaemon(true);
-				return thread;
-			});
+			throw new IllegalStateException("not started");
 		}
 		return this.timer;
 	}
