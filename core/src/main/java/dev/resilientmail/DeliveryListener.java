@@ -54,4 +54,14 @@ public interface DeliveryListener {
 	default void onFailed(SmtpFailure failure) {
 	}
 
+	/**
+	 * Called when a bounce that arrived later was matched to a message sent earlier: once
+	 * per message, recipient and outcome (failed or delayed). Called on the thread that
+	 * reads the bounces.
+	 * @param outcome the outcome
+	 * @since 0.2.0
+	 */
+	default void onLateOutcome(LateOutcome outcome) {
+	}
+
 }

@@ -56,13 +56,4 @@ public record DeliveryReport(List<RecipientOutcome> recipientOutcomes, SmtpReply
 		return QueueIds.find(this.finalReply.text());
 	}
 
-	/**
-	 * Returns a copy with another attempt count.
-	 * @param attempts the attempts
-	 * @return the copy
-	 */
-	public DeliveryReport withAttempts(int attempts) {
-		return new DeliveryReport(this.recipientOutcomes, this.finalReply, this.transcript, attempts);
-	}
-
 }

@@ -15,24 +15,15 @@ public final class PermanentFailure extends SmtpFailure {
 	private static final long serialVersionUID = 1L;
 
 	/**
-	 * Creates the failure.
+	 * Creates the failure; {@link SmtpFailure#of} picks the type for given details.
 	 * @param message the message
 	 * @param details what failed
 	 * @param cause the original exception, may be null
+	 * @throws IllegalArgumentException if the severity order gives the details another
+	 * type
 	 */
 	public PermanentFailure(String message, Details details, Exception cause) {
 		super(message, details, cause);
-	}
-
-	@Override
-	public PermanentFailure withAttempts(int attempts) {
-		PermanentFailure copy = new PermanentFailure(getMessage(), details().withAttempts(attempts), cause());
-		copy.setStackTrace(getStackTrace());
-		return copy;
-	}
-
-	private Exception cause() {
-		return (getCause() instanceof Exception ex) ? ex : null;
 	}
 
 }

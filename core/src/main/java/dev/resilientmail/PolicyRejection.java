@@ -17,10 +17,12 @@ public final class PolicyRejection extends SmtpFailure {
 	private static final long serialVersionUID = 1L;
 
 	/**
-	 * Creates the failure.
+	 * Creates the failure; {@link SmtpFailure#of} picks the type for given details.
 	 * @param message the message
 	 * @param details what failed
 	 * @param cause the original exception, may be null
+	 * @throws IllegalArgumentException if the severity order gives the details another
+	 * type
 	 */
 	public PolicyRejection(String message, Details details, Exception cause) {
 		super(message, details, cause);
@@ -32,17 +34,6 @@ public final class PolicyRejection extends SmtpFailure {
 	 */
 	public boolean isTransient() {
 		return classification().kind().isRetryable();
-	}
-
-	@Override
-	public PolicyRejection withAttempts(int attempts) {
-		PolicyRejection copy = new PolicyRejection(getMessage(), details().withAttempts(attempts), cause());
-		copy.setStackTrace(getStackTrace());
-		return copy;
-	}
-
-	private Exception cause() {
-		return (getCause() instanceof Exception ex) ? ex : null;
 	}
 
 }

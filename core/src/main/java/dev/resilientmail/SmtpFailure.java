@@ -1,10 +1,16 @@
 package dev.resilientmail;
 
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serial;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 import jakarta.mail.Address;
 import jakarta.mail.SendFailedException;
@@ -13,7 +19,6 @@ import jakarta.mail.internet.InternetAddress;
 import dev.resilientmail.classify.Classification;
 import dev.resilientmail.classify.FailureKind;
 import dev.resilientmail.classify.FailureReason;
-import dev.resilientmail.RecipientOutcome;
 import dev.resilientmail.reply.EnhancedStatusCode;
 import dev.resilientmail.reply.SmtpCommand;
 import dev.resilientmail.reply.SmtpReply;
@@ -26,11 +31,22 @@ import dev.resilientmail.reply.SmtpTranscript;
  * (the server refuses the sending party) and {@link UncertainDelivery} (the connection
  * broke after the message was sent: it may have arrived).
  * <p>
- * When recipients fail differently the type answers "will sending the undelivered part
- * again later help?": it follows the most severe undelivered recipient, in the order
- * policy-permanent, permanent, policy-transient, transient. Per-recipient detail is on
- * {@link #recipientOutcomes()}. {@link SendFailedException}'s own address arrays are
- * filled truthfully, and the exception that Angus Mail raised is the cause.
+ * When recipients fail differently, the type answers the caller's first question about
+ * the undelivered part by one severity order, most severe first:
+ * <ol>
+ * <li>{@link UncertainDelivery}: some recipient may have the message, do not resend
+ * blindly;</li>
+ * <li>{@link PolicyRejection} permanent (5xx about the sending party);</li>
+ * <li>{@link PermanentFailure};</li>
+ * <li>{@link PolicyRejection} transient (4xx about the sending party);</li>
+ * <li>{@link TransientFailure}.</li>
+ * </ol>
+ * {@link #reply()}, {@link #command()} and {@link #classification()} are those of the
+ * first most severe undelivered recipient (of the failed transaction when there is no
+ * recipient outcome, such as a refused connection). Whatever the type, every recipient's
+ * outcome is on {@link #recipientOutcomes()}, so a suppression list reads
+ * {@link #rejectedRecipients()}, not the type. {@link SendFailedException}'s own address
+ * arrays are filled truthfully, and the exception that Angus Mail raised is the cause.
  *
  * @since 0.1.0
  */
@@ -38,44 +54,81 @@ public abstract sealed class SmtpFailure extends SendFailedException
 		permits TransientFailure, PermanentFailure, PolicyRejection, UncertainDelivery {
 
 	@Serial
-	private static final long serialVersionUID = 1L;
+	private static final long serialVersionUID = 2L;
 
-	private final transient Details details;
+	/** Written by {@link #writeObject}: the values hold {@code Optional}s. */
+	private transient Details details;
 
 	SmtpFailure(String message, Details details, Exception cause) {
-		super(message, cause, addresses(details, Bucket.SENT), addresses(details, Bucket.UNSENT),
-				addresses(details, Bucket.INVALID));
+		super(withRecipientCounts(message, details), cause, addresses(details, Bucket.SENT),
+				addresses(details, Bucket.UNSENT), addresses(details, Bucket.INVALID));
 		this.details = Objects.requireNonNull(details, "details");
+		Class<? extends SmtpFailure> type = Severity.typeOf(details);
+		if (type != getClass()) {
+			throw new IllegalArgumentException(
+					"these details make a " + type.getSimpleName() + ", not a " + getClass().getSimpleName()
+							+ " (the severity order of SmtpFailure decides; SmtpFailure.of" + " picks the type)");
+		}
 	}
 
 	/**
-	 * Creates the failure type that fits the classification: {@link PolicyRejection} for
-	 * policy kinds, {@link TransientFailure} or {@link PermanentFailure} otherwise.
+	 * Creates the failure of the type the severity order gives to the details (see the
+	 * class description).
 	 * @param message the message
 	 * @param details what failed
 	 * @param cause the original exception, may be null
 	 * @return the failure
 	 */
 	public static SmtpFailure of(String message, Details details, Exception cause) {
-		FailureKind kind = details.classification().kind();
-		if (kind.isPolicy()) {
+		Class<? extends SmtpFailure> type = Severity.typeOf(details);
+		if (type == UncertainDelivery.class) {
+			return new UncertainDelivery(message, details, cause);
+		}
+		if (type == PolicyRejection.class) {
 			return new PolicyRejection(message, details, cause);
 		}
-		if (kind.isRetryable()) {
+		if (type == TransientFailure.class) {
 			return new TransientFailure(message, details, cause);
 		}
 		return new PermanentFailure(message, details, cause);
 	}
 
 	/**
-	 * Returns a failure of the same type with another attempt count.
-	 * @param attempts the number of attempts made
-	 * @return a copy carrying {@code attempts}
+	 * Returns the most severe of several failures by the order of the class description
+	 * (the first of equally severe ones): what one exception for several failed messages
+	 * should be.
+	 * @param failures the failures, at least one
+	 * @return the most severe
+	 * @throws IllegalArgumentException if there is none
+	 * @since 0.2.0
 	 */
-	public abstract SmtpFailure withAttempts(int attempts);
+	public static SmtpFailure mostSevere(Collection<? extends SmtpFailure> failures) {
+		SmtpFailure worst = null;
+		for (SmtpFailure failure : failures) {
+			if (worst == null || Severity.of(failure) > Severity.of(worst)) {
+				worst = Objects.requireNonNull(failure, "failure");
+			}
+		}
+		if (worst == null) {
+			throw new IllegalArgumentException("no failure to choose from");
+		}
+		return worst;
+	}
 
 	/**
-	 * Returns the details.
+	 * Returns a failure of the same type with another attempt count.
+	 * @param attempts the number of attempts made, 1 or more
+	 * @return a copy carrying {@code attempts}
+	 */
+	public SmtpFailure withAttempts(int attempts) {
+		SmtpFailure copy = of(getMessage(), this.details.withAttempts(attempts),
+				(getCause() instanceof Exception ex) ? ex : null);
+		copy.setStackTrace(getStackTrace());
+		return copy;
+	}
+
+	/**
+	 * Returns everything the failure carries, as one value.
 	 * @return the details
 	 */
 	public Details details() {
@@ -117,6 +170,26 @@ public abstract sealed class SmtpFailure extends SendFailedException
 	}
 
 	/**
+	 * Returns the kind of the failing reply.
+	 * @return the kind, never {@link FailureKind#SUCCESS}
+	 * @since 0.2.0
+	 */
+	public FailureKind kind() {
+		return this.details.classification().kind();
+	}
+
+	/**
+	 * Returns whether sending the undelivered part again later can succeed: the
+	 * classification's retry advice. For an {@link UncertainDelivery} this is about the
+	 * server, not about duplicates: resending may deliver a second copy.
+	 * @return the classification's {@link Classification#retry()}
+	 * @since 0.2.0
+	 */
+	public boolean isRetryable() {
+		return this.details.classification().retry();
+	}
+
+	/**
 	 * Returns the reason of the failure.
 	 * @return the reason
 	 */
@@ -145,11 +218,7 @@ public abstract sealed class SmtpFailure extends SendFailedException
 	 * @return the delivered recipients
 	 */
 	public List<InternetAddress> deliveredRecipients() {
-		return this.details.recipientOutcomes()
-			.stream()
-			.filter(RecipientOutcome::isDelivered)
-			.map(RecipientOutcome::recipient)
-			.toList();
+		return recipients((outcome) -> outcome.isDelivered());
 	}
 
 	/**
@@ -158,11 +227,34 @@ public abstract sealed class SmtpFailure extends SendFailedException
 	 * @return the undelivered recipients
 	 */
 	public List<InternetAddress> undeliveredRecipients() {
-		return this.details.recipientOutcomes()
-			.stream()
-			.filter((outcome) -> !outcome.isDelivered())
-			.map(RecipientOutcome::recipient)
-			.toList();
+		return recipients((outcome) -> !outcome.isDelivered());
+	}
+
+	/**
+	 * Returns the recipients the server refused for good by their own RCPT reply, for a
+	 * reason of the address rather than the sender ({@link FailureKind#PERMANENT}:
+	 * unknown user, mailbox disabled): what a suppression list takes, whatever the thrown
+	 * type.
+	 * @return the permanently rejected recipients
+	 * @since 0.2.0
+	 */
+	public List<InternetAddress> rejectedRecipients() {
+		return recipients((outcome) -> outcome.status() == RecipientOutcome.Status.REJECTED
+				&& outcome.classification().kind() == FailureKind.PERMANENT);
+	}
+
+	/**
+	 * Returns the recipients that may have the message: it was sent in full and the
+	 * connection broke before the server's final reply.
+	 * @return the uncertain recipients
+	 * @since 0.2.0
+	 */
+	public List<InternetAddress> uncertainRecipients() {
+		return recipients((outcome) -> outcome.status() == RecipientOutcome.Status.UNCERTAIN);
+	}
+
+	private List<InternetAddress> recipients(Predicate<RecipientOutcome> which) {
+		return this.details.recipientOutcomes().stream().filter(which).map(RecipientOutcome::recipient).toList();
 	}
 
 	/**
@@ -179,6 +271,48 @@ public abstract sealed class SmtpFailure extends SendFailedException
 	 */
 	public Optional<Duration> retryAfter() {
 		return this.details.classification().retryAfter();
+	}
+
+	@Serial
+	private void writeObject(ObjectOutputStream out) throws IOException {
+		out.defaultWriteObject();
+		out.writeObject(SerialDetails.of(this.details));
+	}
+
+	@Serial
+	private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+		in.defaultReadObject();
+		if (!(in.readObject() instanceof SerialDetails serial)) {
+			throw new InvalidObjectException("an SmtpFailure without its details");
+		}
+		this.details = serial.details();
+		// SendFailedException's own arrays are transient too
+		this.validSent = addresses(this.details, Bucket.SENT);
+		this.validUnsent = addresses(this.details, Bucket.UNSENT);
+		this.invalid = addresses(this.details, Bucket.INVALID);
+	}
+
+	private static final java.util.regex.Pattern COUNTS = java.util.regex.Pattern
+		.compile(" \\[recipients: \\d+ delivered, \\d+ rejected, \\d+ not delivered\\]");
+
+	/**
+	 * The message with the recipient counts of these details, in place of any counts it
+	 * had: a failure rebuilt after retries says the final counts, never an attempt's.
+	 */
+	private static String withRecipientCounts(String message, Details details) {
+		String text = (message != null) ? COUNTS.matcher(message).replaceAll("") : "";
+		List<RecipientOutcome> outcomes = details.recipientOutcomes();
+		if (outcomes.isEmpty()) {
+			return text;
+		}
+		long delivered = 0;
+		long rejected = 0;
+		for (RecipientOutcome outcome : outcomes) {
+			delivered += outcome.isDelivered() ? 1 : 0;
+			rejected += (outcome.status() == RecipientOutcome.Status.REJECTED) ? 1 : 0;
+		}
+		return text + String.format(java.util.Locale.ROOT, " [recipients: %d delivered, %d rejected, %d not delivered]",
+				delivered, rejected, outcomes.size() - delivered - rejected);
 	}
 
 	private enum Bucket {
@@ -206,7 +340,10 @@ public abstract sealed class SmtpFailure extends SendFailedException
 	}
 
 	/**
-	 * What a failure carries.
+	 * What a failure carries. When some recipient was not delivered to, the failing
+	 * reply, command and classification are those of the first most severe such recipient
+	 * by the severity order (its own RCPT reply when it was rejected); the ones given are
+	 * kept when no recipient outcome ranks (a failure before any recipient was tried).
 	 *
 	 * @param reply the failing reply, empty when none came
 	 * @param command the command it answered
@@ -221,7 +358,8 @@ public abstract sealed class SmtpFailure extends SendFailedException
 			SmtpTranscript transcript, List<RecipientOutcome> recipientOutcomes, int attempts) {
 
 		/**
-		 * Validates and copies the components.
+		 * Validates and copies the components, and takes the failing reply of the most
+		 * severe undelivered recipient.
 		 */
 		public Details {
 			Objects.requireNonNull(reply, "reply");
@@ -235,14 +373,15 @@ public abstract sealed class SmtpFailure extends SendFailedException
 			if (attempts < 1) {
 				throw new IllegalArgumentException("attempts must be at least 1, got " + attempts);
 			}
+			RecipientOutcome worst = Severity.worstUndelivered(recipientOutcomes);
+			if (worst != null) {
+				reply = worst.reply();
+				classification = worst.classification();
+				command = (worst.status() == RecipientOutcome.Status.REJECTED) ? SmtpCommand.RCPT : command;
+			}
 		}
 
-		/**
-		 * Returns a copy with another attempt count.
-		 * @param attempts the attempts
-		 * @return the copy
-		 */
-		public Details withAttempts(int attempts) {
+		Details withAttempts(int attempts) {
 			return new Details(this.reply, this.command, this.classification, this.transcript, this.recipientOutcomes,
 					attempts);
 		}

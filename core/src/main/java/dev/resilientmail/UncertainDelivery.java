@@ -7,7 +7,9 @@ import java.io.Serial;
  * reply: the server may have accepted the message. Sending it again can deliver a second
  * copy, so it is not retried unless the policy explicitly allows it. Its classification
  * is transient ({@code CONNECTION_FAILED}); the recipients in question are
- * {@link dev.resilientmail.RecipientOutcome.Status#UNCERTAIN}.
+ * {@link #uncertainRecipients()}. It is the most severe failure type: a message whose
+ * other recipients were rejected is still an {@code UncertainDelivery}, and those are on
+ * {@link #rejectedRecipients()}.
  *
  * @since 0.1.0
  */
@@ -17,24 +19,15 @@ public final class UncertainDelivery extends SmtpFailure {
 	private static final long serialVersionUID = 1L;
 
 	/**
-	 * Creates the failure.
+	 * Creates the failure; {@link SmtpFailure#of} picks the type for given details.
 	 * @param message the message
 	 * @param details what failed
 	 * @param cause the original exception, may be null
+	 * @throws IllegalArgumentException if the severity order gives the details another
+	 * type
 	 */
 	public UncertainDelivery(String message, Details details, Exception cause) {
 		super(message, details, cause);
-	}
-
-	@Override
-	public UncertainDelivery withAttempts(int attempts) {
-		UncertainDelivery copy = new UncertainDelivery(getMessage(), details().withAttempts(attempts), cause());
-		copy.setStackTrace(getStackTrace());
-		return copy;
-	}
-
-	private Exception cause() {
-		return (getCause() instanceof Exception ex) ? ex : null;
 	}
 
 }

@@ -2,11 +2,9 @@ package dev.resilientmail.bounce;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.Objects;
 
-import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 
 import dev.resilientmail.classify.ReplyClassifier;
@@ -128,17 +126,11 @@ public final class BounceParser {
 		if (message == null) {
 			return BounceReport.invalid("no message (null)");
 		}
-		BoundedBytes bytes = new BoundedBytes();
-		try {
-			message.writeTo(bytes);
+		JakartaMessages.Bytes bytes = JakartaMessages.read(message);
+		if (bytes.problem() != null) {
+			return BounceReport.invalid(bytes.problem());
 		}
-		catch (BoundedBytes.Full ex) {
-			// enough read
-		}
-		catch (IOException | MessagingException | RuntimeException ex) {
-			return BounceReport.invalid("cannot read the message: " + ex.getMessage());
-		}
-		return parse(bytes.buffer, bytes.length, bytes.cut);
+		return parse(bytes.buffer(), bytes.length(), bytes.cut());
 	}
 
 	private BounceReport parse(byte[] bytes, int length, boolean cut) {
@@ -149,45 +141,6 @@ public final class BounceParser {
 		catch (RuntimeException ex) {
 			return BounceReport.invalid("cannot read the message: " + ex);
 		}
-	}
-
-	/** An output stream that keeps the first {@value #MAX_MESSAGE_BYTES} bytes. */
-	private static final class BoundedBytes extends OutputStream {
-
-		byte[] buffer = new byte[64 * 1024];
-
-		int length;
-
-		boolean cut;
-
-		@Override
-		public void write(int b) throws IOException {
-			write(new byte[] { (byte) b }, 0, 1);
-		}
-
-		@Override
-		public void write(byte[] bytes, int offset, int count) throws IOException {
-			int room = MAX_MESSAGE_BYTES - this.length;
-			int take = Math.min(room, count);
-			if (this.length + take > this.buffer.length) {
-				this.buffer = Arrays.copyOf(this.buffer,
-						Math.min(MAX_MESSAGE_BYTES, Math.max(this.buffer.length * 2, this.length + take)));
-			}
-			System.arraycopy(bytes, offset, this.buffer, this.length, take);
-			this.length += take;
-			if (take < count) {
-				this.cut = true;
-				throw new Full();
-			}
-		}
-
-		/** Stops {@code writeTo} once the buffer is full. */
-		static final class Full extends IOException {
-
-			private static final long serialVersionUID = 1L;
-
-		}
-
 	}
 
 }

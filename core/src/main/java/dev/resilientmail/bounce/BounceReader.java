@@ -103,7 +103,7 @@ final class BounceReader {
 			position = block.bodyStart();
 		}
 		Headers message = groups.isEmpty() ? Headers.EMPTY : groups.get(0);
-		String human = TextDetector.humanPart(parts.human(), this.formats);
+		String human = null;
 		List<BouncedRecipient> recipients = new ArrayList<>();
 		for (Headers group : groups) {
 			String address = address(firstOf(group, "final-recipient", "original-recipient", "x-actual-recipient"));
@@ -118,6 +118,9 @@ final class BounceReader {
 			String diagnosticText = (semicolon >= 0 && semicolon < 20) ? diagnostic.substring(semicolon + 1)
 					: diagnostic;
 			if (diagnosticText.isBlank()) {
+				if (human == null) {
+					human = TextDetector.humanPart(parts.human(), this.formats);
+				}
 				diagnosticText = TextDetector.about(human, address);
 			}
 			Action action = action(group.value("action"), status, diagnosticText);
@@ -131,7 +134,7 @@ final class BounceReader {
 		boolean global = parts.status != null && parts.status.type.contains("global");
 		return new BounceReport(type(recipients), global ? "RFC6533" : "RFC3464", optional(reportingMta),
 				date(message.value("arrival-date")), originalMessageId(parts),
-				optional(message.value("original-envelope-id")), recipients, optional(note));
+				optional(message.value("original-envelope-id")), sentTo(parts.top.headers), recipients, optional(note));
 	}
 
 	private BounceReport text(Mime.Part top, Parts parts, String note) {
@@ -164,8 +167,12 @@ final class BounceReader {
 			addAddresses(parts.returned.message.headers.value("from"), senders);
 			addAddresses(parts.returned.message.headers.value("return-path"), senders);
 		}
-		List<TextDetector.Block> blocks = new ArrayList<>();
-		if (failedHeader) {
+		List<TextDetector.Block> blocks = new ArrayList<>(
+				TextDetector.blocks(human, excluded, BounceParser.MAX_RECIPIENTS));
+		if (blocks.isEmpty() && failedHeader) {
+			// the text names no recipient where one stands (a bare local part): the
+			// header
+			// field Exim adds does
 			for (String address : headers.value("x-failed-recipients").split("[,\\s]+")) {
 				String clean = address(address);
 				if (!clean.isEmpty() && blocks.size() < BounceParser.MAX_RECIPIENTS) {
@@ -180,16 +187,19 @@ final class BounceReader {
 					.map(TextDetector.Block::text)
 					.findFirst()
 					.orElse(TextDetector.about(human, block.address()));
+				if (text.isBlank() && blocks.size() == 1) {
+					// the report names the recipient differently (a bare local part): all
+					// it
+					// says is about the one failed recipient
+					text = human;
+				}
 				blocks.set(i, new TextDetector.Block(block.address(), text));
 			}
 		}
-		else {
-			blocks.addAll(TextDetector.blocks(human, excluded, BounceParser.MAX_RECIPIENTS));
-			if (blocks.isEmpty()) {
-				TextDetector.Block block = TextDetector.anywhere(human, senders);
-				if (block != null) {
-					blocks.add(block);
-				}
+		if (blocks.isEmpty()) {
+			TextDetector.Block block = TextDetector.anywhere(human, senders);
+			if (block != null) {
+				blocks.add(block);
 			}
 		}
 		if (blocks.isEmpty()) {
@@ -313,12 +323,23 @@ final class BounceReader {
 			messageId = optional(bare(top.headers.value("in-reply-to")));
 		}
 		return new BounceReport(type, format, optional(reportingMta), Optional.ofNullable(arrival), messageId,
-				Optional.empty(), recipients, optional(note));
+				Optional.empty(), sentTo(top.headers), recipients, optional(note));
 	}
 
 	private static BounceReport problem(Type type, String problem) {
 		return new BounceReport(type, "none", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-				List.of(), Optional.of(problem));
+				Optional.empty(), List.of(), Optional.of(problem));
+	}
+
+	/** The address the report was delivered to: the original message's return path. */
+	private static Optional<String> sentTo(Headers headers) {
+		for (String name : new String[] { "x-original-to", "delivered-to", "to" }) {
+			String address = address(headers.value(name));
+			if (!address.isEmpty()) {
+				return Optional.of(address);
+			}
+		}
+		return Optional.empty();
 	}
 
 	private static Optional<String> originalMessageId(Parts parts) {
@@ -328,9 +349,17 @@ final class BounceReader {
 				return Optional.of(id);
 			}
 		}
-		Matcher matcher = MESSAGE_ID.matcher(parts.human());
-		if (matcher.find()) {
-			return Optional.of(matcher.group(1));
+		String human = parts.human();
+		String lower = parts.lowerHuman();
+		int at = lower.indexOf("message-id:");
+		while (at >= 0) {
+			int lineStart = human.lastIndexOf('\n', at) + 1;
+			Matcher matcher = MESSAGE_ID.matcher(human);
+			matcher.region(lineStart, Math.min(human.length(), at + 1000));
+			if (matcher.lookingAt()) {
+				return Optional.of(matcher.group(1));
+			}
+			at = lower.indexOf("message-id:", at + 1);
 		}
 		return Optional.empty();
 	}
@@ -434,7 +463,12 @@ final class BounceReader {
 
 		private String human;
 
+		private String lowerHuman;
+
+		final Mime.Part top;
+
 		Parts(Mime.Part top) {
+			this.top = top;
 			top.walkOwn((part) -> {
 				String type = part.type;
 				if (this.status == null && (type.equals("message/delivery-status")
@@ -458,6 +492,15 @@ final class BounceReader {
 					&& this.status == null) {
 				this.texts.add(top);
 			}
+		}
+
+		/** The human-readable text in lower case, same length (else as it is). */
+		String lowerHuman() {
+			if (this.lowerHuman == null) {
+				String lower = human().toLowerCase(Locale.ROOT);
+				this.lowerHuman = (lower.length() == human().length()) ? lower : human();
+			}
+			return this.lowerHuman;
 		}
 
 		/** The human-readable text: the plain-text parts, else the HTML parts as text. */

@@ -22,14 +22,17 @@ import java.util.Optional;
  * removed), when the report quotes it
  * @param envelopeId the envelope id ({@code ENVID}, RFC 3461) of the original send, when
  * the report carries it
+ * @param sentTo the address the report was sent to (the original message's return path, a
+ * VERP address such as {@code bounces+TOKEN@example.com}), from {@code Delivered-To},
+ * {@code X-Original-To} or {@code To}
  * @param recipients the recipients the report is about, in the order it names them
  * @param problem why the message is {@link Type#NOT_A_BOUNCE} or {@link Type#INVALID}, or
  * what was skipped while reading it; empty otherwise
  * @since 0.2.0
  */
 public record BounceReport(Type type, String format, Optional<String> reportingMta, Optional<Instant> arrivalDate,
-		Optional<String> originalMessageId, Optional<String> envelopeId, List<BouncedRecipient> recipients,
-		Optional<String> problem) {
+		Optional<String> originalMessageId, Optional<String> envelopeId, Optional<String> sentTo,
+		List<BouncedRecipient> recipients, Optional<String> problem) {
 
 	/**
 	 * Validates and copies the components.
@@ -42,6 +45,7 @@ public record BounceReport(Type type, String format, Optional<String> reportingM
 		Objects.requireNonNull(arrivalDate, "arrivalDate");
 		Objects.requireNonNull(originalMessageId, "originalMessageId");
 		Objects.requireNonNull(envelopeId, "envelopeId");
+		Objects.requireNonNull(sentTo, "sentTo");
 		recipients = List.copyOf(recipients);
 		Objects.requireNonNull(problem, "problem");
 	}
@@ -53,7 +57,7 @@ public record BounceReport(Type type, String format, Optional<String> reportingM
 	 */
 	public static BounceReport invalid(String problem) {
 		return new BounceReport(Type.INVALID, "none", Optional.empty(), Optional.empty(), Optional.empty(),
-				Optional.empty(), List.of(), Optional.of(problem));
+				Optional.empty(), Optional.empty(), List.of(), Optional.of(problem));
 	}
 
 	/**

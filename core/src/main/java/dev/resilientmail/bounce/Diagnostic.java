@@ -1,6 +1,7 @@
 package dev.resilientmail.bounce;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,8 +36,12 @@ record Diagnostic(String text, Optional<SmtpReply> reply, Optional<EnhancedStatu
 	 * A reply code where replies are quoted: at the start, after "said:", "<<<",
 	 * "reason:", ...
 	 */
+	/**
+	 * A reply code where replies are quoted: at the start, after "said:", "<<<",
+	 * "reason:", ... (the code first, so that the scan is cheap).
+	 */
 	private static final Pattern QUOTED_CODE = Pattern.compile(
-			"(?:^|said:|says:|said |<<<|reason:|\\(reason: |error:|returned was:|response was:|response:|answer:|reply:|\\]:|: )\\s*\"?([45][0-5]\\d)(?=[ -]|$|\\.\\s|:\\s)",
+			"([45][0-5]\\d)(?<=(?:^|said:|says:|said |<<<|reason:|\\(reason: |error:|returned was:|response was:|response:|answer:|reply:|\\]:|: )\\s{0,3}\"?\\d{3})(?=[ -]|$|\\.\\s|:\\s)",
 			Pattern.CASE_INSENSITIVE);
 
 	/** A bare reply code followed by words. */
@@ -49,24 +54,23 @@ record Diagnostic(String text, Optional<SmtpReply> reply, Optional<EnhancedStatu
 	/** Continuation prefixes inside a reply folded into one line: {@code 550-5.1.1 }. */
 	private static final Pattern CONTINUATION = Pattern.compile("\\s[45][0-5]\\d[ -](?:[245]\\.\\d{1,3}\\.\\d{1,3} )?");
 
-	private static final List<PhaseWording> PHASES = List.of(new PhaseWording(SmtpCommand.END_OF_DATA, Pattern.compile(
-			"end of data|final data|end of message|after (?:i sent the message|sending the message|data (?:block|content))|after data command completed|\\[end_of_data\\]|message body|in reply to end of data",
-			Pattern.CASE_INSENSITIVE)),
-			new PhaseWording(SmtpCommand.RCPT, Pattern.compile(
-					"rcpt to|rcpt_to|rcpt:|recipient address rejected|does not like recipient|in reply to rcpt|after rcpt",
-					Pattern.CASE_INSENSITIVE)),
-			new PhaseWording(SmtpCommand.MAIL, Pattern.compile(
-					"mail from|mail_from|sender (?:was )?rejected|sender address rejected|in reply to mail|after mail",
-					Pattern.CASE_INSENSITIVE)),
-			new PhaseWording(SmtpCommand.DATA,
-					Pattern.compile("(?:in reply to|after|our) data(?: command)?\\b|\\bdata command",
-							Pattern.CASE_INSENSITIVE)),
-			new PhaseWording(SmtpCommand.EHLO,
-					Pattern.compile("\\b(?:ehlo|helo)\\b|my name was rejected", Pattern.CASE_INSENSITIVE)),
+	/** Wordings that name the phase, lower case; the earliest in the text wins. */
+	private static final List<PhaseWording> PHASES = List.of(
+			new PhaseWording(SmtpCommand.END_OF_DATA, List.of("end of data", "final data", "end of message",
+					"after i sent the message", "after sending the message", "after data block", "after data content",
+					"after data command completed", "[end_of_data]", "message body", "in reply to end of data")),
+			new PhaseWording(SmtpCommand.RCPT,
+					List.of("rcpt to", "rcpt_to", "rcpt:", "recipient address rejected", "does not like recipient",
+							"in reply to rcpt", "after rcpt")),
+			new PhaseWording(SmtpCommand.MAIL,
+					List.of("mail from", "mail_from", "sender rejected", "sender was rejected",
+							"sender address rejected", "in reply to mail", "after mail")),
+			new PhaseWording(SmtpCommand.DATA, List.of("in reply to data", "after data", "our data", "data command")),
+			new PhaseWording(SmtpCommand.EHLO, List.of("ehlo ", "helo ", "ehlo:", "helo:", "my name was rejected")),
 			new PhaseWording(SmtpCommand.CONNECT,
-					Pattern.compile("initial connection|greeting|after connect|banner", Pattern.CASE_INSENSITIVE)));
+					List.of("initial connection", "greeting", "after connect", "banner")));
 
-	private record PhaseWording(SmtpCommand phase, Pattern pattern) {
+	private record PhaseWording(SmtpCommand phase, List<String> wordings) {
 	}
 
 	/** Reads the text (collapsing its whitespace first). */
@@ -119,13 +123,16 @@ record Diagnostic(String text, Optional<SmtpReply> reply, Optional<EnhancedStatu
 
 	/** The phase named before the reply code (or anywhere when there is no code). */
 	private static SmtpCommand phase(String text, int codeAt) {
+		String lower = text.toLowerCase(Locale.ROOT);
 		SmtpCommand best = SmtpCommand.ANY;
 		int bestAt = Integer.MAX_VALUE;
 		for (PhaseWording wording : PHASES) {
-			Matcher matcher = wording.pattern().matcher(text);
-			if (matcher.find() && matcher.start() < bestAt) {
-				best = wording.phase();
-				bestAt = matcher.start();
+			for (String phrase : wording.wordings()) {
+				int at = lower.indexOf(phrase);
+				if (at >= 0 && at < bestAt) {
+					best = wording.phase();
+					bestAt = at;
+				}
 			}
 		}
 		if (best != SmtpCommand.ANY && codeAt >= 0 && bestAt > codeAt) {

@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import jakarta.mail.internet.MimeUtility;
-
 /**
  * Header fields of a message, a part, or a group of delivery-status fields, unfolded, in
  * order. Read from text whose characters are bytes (ISO-8859-1), at most
@@ -24,15 +22,18 @@ final class Headers {
 	/** Characters kept per field value; the rest of a longer value is skipped. */
 	static final int MAX_VALUE = 16 * 1024;
 
-	static final Headers EMPTY = new Headers(List.of(), List.of());
+	static final Headers EMPTY = new Headers(new ArrayList<>(), new ArrayList<>());
 
 	private final List<String> names;
 
 	private final List<String> values;
 
+	private final boolean[] decoded;
+
 	private Headers(List<String> names, List<String> values) {
 		this.names = names;
 		this.values = values;
+		this.decoded = new boolean[values.size()];
 	}
 
 	/** Where a header block ended: the fields and the offset of the body. */
@@ -88,7 +89,7 @@ final class Headers {
 
 	private static void flush(List<String> values, StringBuilder value) {
 		if (value != null) {
-			values.add(decode(value.toString()));
+			values.add(value.toString());
 		}
 	}
 
@@ -136,12 +137,7 @@ final class Headers {
 			value = utf8OrAsIs(value);
 		}
 		if (value.contains("=?")) {
-			try {
-				value = MimeUtility.decodeText(value);
-			}
-			catch (Exception ex) {
-				// an unknown charset or a broken encoded word: keep the text as it came
-			}
+			value = EncodedWords.decode(value);
 		}
 		return value;
 	}
@@ -182,7 +178,14 @@ final class Headers {
 	String get(String name) {
 		for (int i = 0; i < this.names.size(); i++) {
 			if (this.names.get(i).equals(name)) {
-				return this.values.get(i);
+				// decoded when asked for: most fields of a bounce are never read
+				String value = this.values.get(i);
+				if (!this.decoded[i]) {
+					value = decode(value);
+					this.values.set(i, value);
+					this.decoded[i] = true;
+				}
+				return value;
 			}
 		}
 		return null;

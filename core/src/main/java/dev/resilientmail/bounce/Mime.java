@@ -375,6 +375,11 @@ final class Mime {
 	 */
 	static String decodeCharset(String bytesAsText, String declared) {
 		if (!Headers.hasHighBytes(bytesAsText) && !isWideOrEscaped(declared)) {
+			if (bytesAsText.indexOf('\u001b') >= 0 && (bytesAsText.contains("\u001b$B")
+					|| bytesAsText.contains("\u001b$@") || bytesAsText.contains("\u001b(J"))) {
+				// ISO-2022-JP escape sequences under another (or no) declared charset
+				return decodeCharset(bytesAsText, "ISO-2022-JP");
+			}
 			return bytesAsText;
 		}
 		byte[] bytes = bytesAsText.getBytes(StandardCharsets.ISO_8859_1);

@@ -30,17 +30,27 @@ final class TextDetector {
 	/**
 	 * An address where reports put recipients: first on the line, perhaps after a label.
 	 */
-	private static final Pattern ANCHOR = Pattern
-		.compile("^\\s*(?:[-*>•+]+\\s*)?(?:([A-Za-z][A-Za-z0-9 _-]{0,30}?)\\s*:\\s*)?(?:rfc822;\\s*)?[<\"'(\\[]?("
-				+ ADDRESS.pattern() + ")[>\"')\\]]?(?=$|[\\s:;,.(<>]|\\.\\.\\.)");
+	private static final Pattern ANCHOR = Pattern.compile(
+			"^\\s*(?:[-*>•+]+\\s*)?(?:[45]\\d\\d[ -]+)?(?:([A-Za-z][A-Za-z0-9 _-]{0,30}?)\\s*:\\s*)?(?:rfc822;\\s*)?[<\"'(\\[]?("
+					+ ADDRESS.pattern() + ")[>\"')\\]]?(?=$|[\\s:;,.(<>]|\\.\\.\\.)");
 
 	/** Labels whose address is not a recipient. */
 	private static final Set<String> NOT_RECIPIENT_LABELS = Set.of("from", "sender", "reply-to", "return-path",
 			"subject", "date", "message-id", "cc", "bcc", "to", "envelope-from", "mail from", "x-original-sender",
 			"delivered-to", "x-original-to", "in-reply-to", "references", "received", "hello");
 
+	/** Labels that only say "here is a recipient". */
+	private static final Set<String> NEUTRAL_LABELS = Set.of("recipient", "recipients", "recipient address",
+			"recipient addresses", "address", "addresses", "rcpt to", "rcpt", "final-recipient", "original-recipient",
+			"failed recipient", "failed recipients", "failed address", "email", "e-mail", "mailbox", "user",
+			"invalid recipient", "destination", "to address");
+
+	private static final List<String> SENDER_KEYWORDS = List.of("mail from", "envelope-from", "sender");
+
 	private static final Pattern MAIL_FROM = Pattern
 		.compile("(?i)(?:mail from|envelope-from|sender)\\s*:?\\s*<(" + ADDRESS.pattern() + ")>");
+
+	private static final Pattern REPLY_CODE = Pattern.compile("(?<![\\w.])[45][0-5]\\d(?![\\w.])");
 
 	private static final Pattern SEPARATOR = Pattern.compile("^\\s*(?:[-=*_#~]\\s*){5,}$");
 
@@ -83,9 +93,22 @@ final class TextDetector {
 	 * {@code envelope-from <...>}.
 	 */
 	static void senders(String text, Set<String> into) {
+		String lower = text.toLowerCase(Locale.ROOT);
+		if (lower.length() != text.length()) {
+			lower = text;
+		}
 		Matcher matcher = MAIL_FROM.matcher(text);
-		while (matcher.find()) {
-			into.add(matcher.group(1).toLowerCase(Locale.ROOT));
+		for (String keyword : SENDER_KEYWORDS) {
+			int at = lower.indexOf(keyword);
+			while (at >= 0) {
+				// the pattern only where its keyword stands: a scan of the whole text per
+				// position would cost more than the rest of the parse
+				matcher.region(at, Math.min(text.length(), at + 400));
+				if (matcher.lookingAt()) {
+					into.add(matcher.group(1).toLowerCase(Locale.ROOT));
+				}
+				at = lower.indexOf(keyword, at + keyword.length());
+			}
 		}
 	}
 
@@ -98,6 +121,7 @@ final class TextDetector {
 		List<String> lines = lines(human);
 		List<int[]> anchors = new ArrayList<>();
 		List<String> addresses = new ArrayList<>();
+		List<String> labels = new ArrayList<>();
 		for (int i = 0; i < lines.size(); i++) {
 			Matcher matcher = ANCHOR.matcher(lines.get(i));
 			if (!matcher.find()) {
@@ -113,17 +137,23 @@ final class TextDetector {
 			}
 			anchors.add(new int[] { i, matcher.end(2) });
 			addresses.add(address);
+			labels.add((label != null && !NEUTRAL_LABELS.contains(label.trim().toLowerCase(Locale.ROOT)))
+					? label.trim() + ": " : "");
 		}
 		Map<String, StringBuilder> texts = new LinkedHashMap<>();
 		Map<String, String> spelling = new LinkedHashMap<>();
 		for (int a = 0; a < anchors.size(); a++) {
 			int first = anchors.get(a)[0];
 			int limit = (a + 1 < anchors.size()) ? anchors.get(a + 1)[0] : lines.size();
-			StringBuilder text = new StringBuilder();
+			// a label that says something ("Unknown user: bob@...") is part of the
+			// diagnostic
+			StringBuilder text = new StringBuilder(labels.get(a));
 			String rest = lines.get(first).substring(Math.min(anchors.get(a)[1], lines.get(first).length()));
 			text.append(rest);
 			int blank = 0;
-			for (int i = first + 1; i < limit && i <= first + MAX_BLOCK_LINES; i++) {
+			int stop = Math.min(limit, first + MAX_BLOCK_LINES + 1);
+			int i = first + 1;
+			for (; i < stop; i++) {
 				String line = lines.get(i);
 				if (SEPARATOR.matcher(line).matches()) {
 					break;
@@ -136,6 +166,19 @@ final class TextDetector {
 				}
 				blank = 0;
 				text.append('\n').append(line);
+			}
+			if (!REPLY_CODE.matcher(text).find()) {
+				// nothing quoted yet: the reply may stand below a separator ("-----server
+				// message")
+				int shortLength = text.length();
+				for (; i < stop; i++) {
+					if (!lines.get(i).isBlank() && !SEPARATOR.matcher(lines.get(i)).matches()) {
+						text.append('\n').append(lines.get(i));
+					}
+				}
+				if (!REPLY_CODE.matcher(text).find()) {
+					text.setLength(shortLength);
+				}
 			}
 			String key = addresses.get(a).toLowerCase(Locale.ROOT);
 			if (!texts.containsKey(key) && texts.size() >= maxRecipients) {
@@ -158,7 +201,10 @@ final class TextDetector {
 		while (matcher.find()) {
 			String address = clean(matcher.group());
 			if (!excluded.contains(address.toLowerCase(Locale.ROOT))) {
-				return new Block(address, human);
+				// what follows the mention; the text before it is the report's
+				// introduction
+				String after = human.substring(matcher.end());
+				return new Block(address, after.isBlank() ? human : after);
 			}
 		}
 		return null;

@@ -1,6 +1,8 @@
 package dev.resilientmail.classify;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -95,13 +97,21 @@ public final class ClassificationRule {
 		return expected < 0 || expected == actual;
 	}
 
-	Classification applyTo(Classification base) {
-		FailureKind newKind = (this.kind != null) ? this.kind : base.kind();
-		boolean newRetry = (this.retry != null) ? this.retry
-				: ((this.kind != null) ? this.kind.isRetryable() : base.retry());
+	Classification applyTo(Classification base, int number) {
+		FailureKind newKind = base.kind();
+		if (this.kind != null) {
+			newKind = this.kind;
+		}
+		else if (this.retry != null) {
+			// one retry notion: retry is the kind's; keep whether it is about the sender
+			newKind = FailureKind.of(this.retry, base.kind().isPolicy());
+		}
+		List<String> evidence = new ArrayList<>(base.evidence().size() + 1);
+		evidence.add("user-rule-" + number + ": " + this);
+		evidence.addAll(base.evidence());
 		return new Classification(newKind, (this.reason != null) ? this.reason : base.reason(), base.enhancedCode(),
-				base.enhancedCodeInferred(), newRetry,
-				(this.retryAfter != null) ? Optional.of(this.retryAfter) : base.retryAfter());
+				base.enhancedCodeInferred(), newKind.isRetryable(),
+				(this.retryAfter != null) ? Optional.of(this.retryAfter) : base.retryAfter(), evidence);
 	}
 
 	/**
@@ -234,8 +244,8 @@ public final class ClassificationRule {
 		}
 
 		/**
-		 * Sets the kind of matching replies; the retry advice follows the kind unless
-		 * {@link #retry(boolean)} is also set.
+		 * Sets the kind of matching replies; the retry advice is the kind's
+		 * ({@link FailureKind#isRetryable()}).
 		 * @param kind any kind but {@link FailureKind#SUCCESS}
 		 * @return this builder
 		 * @throws IllegalArgumentException for {@link FailureKind#SUCCESS}
@@ -261,7 +271,10 @@ public final class ClassificationRule {
 		}
 
 		/**
-		 * Sets the retry advice of matching replies.
+		 * Sets the retry advice of matching replies. There is one retry notion: without
+		 * {@link #kind(FailureKind)}, the kind becomes the transient ({@code true}) or
+		 * permanent ({@code false}) one of the same policy-ness as the default answer;
+		 * with a kind, the two must agree.
 		 * @param retry whether sending again later can help
 		 * @return this builder
 		 */
@@ -289,16 +302,25 @@ public final class ClassificationRule {
 		/**
 		 * Builds the rule.
 		 * @return the rule
-		 * @throws IllegalStateException if no condition or no effect was given
+		 * @throws IllegalStateException if no condition (command {@code ANY} alone is
+		 * none) or no effect was given, or retry contradicts kind
 		 */
 		public ClassificationRule build() {
-			if (this.code == 0 && this.enhancedParts == null && this.command == null && this.text == null) {
-				throw new IllegalStateException(
-						"a classification rule needs at least one condition: code, enhanced-code, command or text");
+			if (this.code == 0 && this.enhancedParts == null && this.text == null
+					&& (this.command == null || this.command == SmtpCommand.ANY)) {
+				throw new IllegalStateException((this.command == SmtpCommand.ANY)
+						? "a classification rule with only command ANY would reclassify every failure; add a code,"
+								+ " enhanced-code, text or a specific command"
+						: "a classification rule needs at least one condition: code, enhanced-code, command or text");
 			}
 			if (this.kind == null && this.reason == null && this.retry == null && this.retryAfter == null) {
 				throw new IllegalStateException(
 						"a classification rule needs at least one effect: kind, reason, retry or retry-after");
+			}
+			if (this.kind != null && this.retry != null && this.kind.isRetryable() != this.retry) {
+				throw new IllegalStateException("classification rule retry=" + this.retry + " contradicts kind="
+						+ this.kind + "; retry is the kind's: TRANSIENT and POLICY_TRANSIENT are retried,"
+						+ " PERMANENT and POLICY_PERMANENT are not (set one of them, or both consistently)");
 			}
 			return new ClassificationRule(this);
 		}

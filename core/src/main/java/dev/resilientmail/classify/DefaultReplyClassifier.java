@@ -2,56 +2,162 @@ package dev.resilientmail.classify;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
-import dev.resilientmail.classify.Rules.BasicCodeRule;
-import dev.resilientmail.classify.Rules.EnhancedCodeRule;
-import dev.resilientmail.classify.Rules.Outcome;
-import dev.resilientmail.classify.Rules.Policy;
-import dev.resilientmail.classify.Rules.TextRule;
 import dev.resilientmail.reply.EnhancedStatusCode;
 import dev.resilientmail.reply.SmtpCommand;
 import dev.resilientmail.reply.SmtpReply;
 
-/** The classifier of the classification guide, driven by {@link DefaultRules}. */
+/**
+ * The classifier of the classification guide: the decision order in code, the knowledge
+ * in the rule file ({@link RuleFile#DEFAULT}). In order, the first step that answers
+ * decides:
+ * <ol>
+ * <li>a decisive enhanced code (X.7.26 DMARC, X.5.3 too many recipients, ...), unless a
+ * text rule written for that very code family matched;</li>
+ * <li>the most specific strong text rule: the longest phrase, plus the weight of the
+ * rule's own conditions (phase, enhanced code, basic code) and of provider signals;</li>
+ * <li>a weak text rule (wrapper words like "access denied"), unless the server gave an
+ * enhanced code with a definite subject other than 7;</li>
+ * <li>the enhanced code's registry meaning, most specific pattern first;</li>
+ * <li>the basic code at that phase;</li>
+ * <li>{@link FailureReason#UNKNOWN}.</li>
+ * </ol>
+ */
 final class DefaultReplyClassifier implements ReplyClassifier {
 
 	private static final EnhancedStatusCode SUCCESS_CODE = new EnhancedStatusCode(2, 0, 0);
 
 	/** Texts that say waiting helps, even on a 5xx. */
 	private static final String[] LATER_HINTS = { "try again later", "try later", "retry later", "please retry",
-			"try again in", "retry in", "retry after", "try again after", "again later", "essayer plus tard" };
+			"try again in", "retry in", "retry after", "try again after", "again later", "essayer plus tard",
+			"try again tomorrow", "try again at a later time", "retry at a later time" };
 
 	/**
-	 * Texts that may say how long to wait: one of the words {@link RetryHints} reads,
-	 * then a number. Plain " in " or " for " are in most replies ("User unknown in
-	 * virtual mailbox table"), and reading the hint costs more than the rest of the
-	 * classification.
+	 * Words {@link RetryHints} reads before a number. Only a phrase then a digit counts:
+	 * plain " in " or " for " are in most replies, and reading the hint costs more than
+	 * the rest of the classification.
 	 */
-	private static final String[] DELAY_HINTS = delayHints("in", "after", "for", "wait", "within");
+	private static final String[] DELAY_WORDS = { "in", "after", "for", "wait", "within" };
 
-	static final DefaultReplyClassifier INSTANCE = new DefaultReplyClassifier();
+	private static final int LATER = -1;
 
-	private final TextRule[] textRules;
+	private static final int DELAY = -2;
 
-	private final KeywordMatcher matcher;
+	/** What a provider's own token weighs against a phrase's length. */
+	private static final int SIGNAL_BONUS = 12;
 
-	private final int laterHint;
+	private static final String SENDER_PHASE = "sender-phase: an unknown mailbox in reply to MAIL is the sender's";
 
-	private final int delayHint;
+	private static final List<String> NO_RULE = List.of("first-digit: no rule matched; the basic code's first digit");
 
-	private DefaultReplyClassifier() {
-		this.textRules = DefaultRules.TEXT.toArray(new TextRule[0]);
-		List<String[]> keywords = new ArrayList<>();
-		for (TextRule rule : this.textRules) {
-			keywords.add(rule.keywords);
+	static final DefaultReplyClassifier INSTANCE = new DefaultReplyClassifier(RuleFile.loadDefault());
+
+	private final Rule[] textRules;
+
+	private final Rule[] decisive;
+
+	private final Rule[] registry;
+
+	private final Rule[] basic;
+
+	private final PhraseAutomaton automaton;
+
+	/** Text rule index of each phrase, or {@link #LATER} / {@link #DELAY}. */
+	private final int[] phraseRule;
+
+	private final int[] phraseScore;
+
+	private final List<List<String>> phraseEvidence;
+
+	private final List<Rule> all;
+
+	private final int phraseCount;
+
+	DefaultReplyClassifier(List<Rule> rules) {
+		this.all = List.copyOf(rules);
+		List<Rule> text = new ArrayList<>();
+		List<Rule> decisiveRules = new ArrayList<>();
+		List<Rule> registryRules = new ArrayList<>();
+		List<Rule> basicRules = new ArrayList<>();
+		for (Rule rule : rules) {
+			if (rule.isTextRule()) {
+				text.add(rule);
+			}
+			else if (rule.decisive) {
+				decisiveRules.add(rule);
+			}
+			else if (!rule.enhanced.isEmpty()) {
+				registryRules.add(rule);
+			}
+			else {
+				basicRules.add(rule);
+			}
 		}
-		this.laterHint = keywords.size();
-		keywords.add(LATER_HINTS);
-		this.delayHint = keywords.size();
-		keywords.add(DELAY_HINTS);
-		this.matcher = new KeywordMatcher(keywords);
+		this.textRules = text.toArray(new Rule[0]);
+		this.decisive = bySpecificity(decisiveRules);
+		this.registry = bySpecificity(registryRules);
+		this.basic = bySpecificity(basicRules);
+		List<int[]> symbols = new ArrayList<>();
+		List<Integer> owners = new ArrayList<>();
+		List<Integer> scores = new ArrayList<>();
+		List<List<String>> evidence = new ArrayList<>();
+		for (int r = 0; r < this.textRules.length; r++) {
+			Rule rule = this.textRules[r];
+			for (String phrase : rule.phrases) {
+				int[] phraseSymbols = RuleFile.symbols(phrase, false);
+				symbols.add(phraseSymbols);
+				owners.add(r);
+				scores.add(phraseSymbols.length + rule.conditionBonus());
+				evidence.add(List.of(rule.id + ": phrase '" + phrase + "'"));
+			}
+			for (String signal : rule.signals) {
+				int[] signalSymbols = RuleFile.symbols(signal, true);
+				symbols.add(signalSymbols);
+				owners.add(r);
+				scores.add(signalSymbols.length + SIGNAL_BONUS + rule.conditionBonus());
+				evidence.add(List.of(rule.id + ": signal '" + signal + "'"));
+			}
+		}
+		this.phraseCount = symbols.size();
+		for (String hint : LATER_HINTS) {
+			symbols.add(RuleFile.symbols(hint, false));
+			owners.add(LATER);
+			scores.add(0);
+			evidence.add(List.of("retry-later: phrase '" + hint + "'"));
+		}
+		for (String word : DELAY_WORDS) {
+			for (int digit = 0; digit < 10; digit++) {
+				symbols.add(RuleFile.symbols(word + " " + digit + "*", false));
+				owners.add(DELAY);
+				scores.add(0);
+				evidence.add(List.of());
+			}
+		}
+		this.automaton = new PhraseAutomaton(symbols);
+		this.phraseRule = owners.stream().mapToInt(Integer::intValue).toArray();
+		this.phraseScore = scores.stream().mapToInt(Integer::intValue).toArray();
+		this.phraseEvidence = List.copyOf(evidence);
+	}
+
+	private static Rule[] bySpecificity(List<Rule> rules) {
+		Rule[] sorted = rules.toArray(new Rule[0]);
+		// stable: among equally specific rules the file order stays
+		Arrays.sort(sorted, Comparator.comparingInt(Rule::codeSpecificity).reversed());
+		return sorted;
+	}
+
+	/** The rules, in file order. */
+	List<Rule> rules() {
+		return this.all;
+	}
+
+	/** The number of distinct phrases and signals of the text rules. */
+	int phrases() {
+		return this.phraseCount;
 	}
 
 	@Override
@@ -65,67 +171,87 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 			return new Classification(FailureKind.SUCCESS, null, (given != null) ? given : SUCCESS_CODE, given == null,
 					false, Optional.empty());
 		}
+		int code = reply.code();
 		int codeClass = reply.codeClass();
-		long[] found = this.matcher.scan(reply.lines());
-		Outcome<?> outcome = null;
-		int inferSubject = -1;
-		int inferDetail = 0;
+		Scan scan = new Scan(this, reply, phase, given);
+		scan.read(reply.lines());
+		Rule outcome = null;
+		List<String> evidence = null;
+		Rule strong = (scan.best >= 0) ? this.textRules[this.phraseRule[scan.best]] : null;
 		if (given != null) {
-			outcome = firstEnhanced(DefaultRules.DECISIVE_CODES, given, codeClass, phase);
-		}
-		if (outcome == null) {
-			for (int i = 0; i < this.textRules.length; i++) {
-				TextRule rule = this.textRules[i];
-				if (KeywordMatcher.has(found, i) && rule.applies(codeClass, phase) && !rule.yieldsTo(given)) {
-					outcome = rule;
-					inferSubject = rule.inferSubject;
-					inferDetail = rule.inferDetail;
-					break;
-				}
+			Rule decisiveRule = first(this.decisive, code, phase, given);
+			if (decisiveRule != null && scan.scoped >= 0) {
+				// a text rule written for this very code family knows better
+				outcome = this.textRules[this.phraseRule[scan.scoped]];
+				evidence = this.phraseEvidence.get(scan.scoped);
 			}
+			else if (decisiveRule != null) {
+				outcome = decisiveRule;
+				evidence = decisiveRule.evidence;
+			}
+		}
+		if (outcome == null && strong != null) {
+			outcome = strong;
+			evidence = this.phraseEvidence.get(scan.best);
+		}
+		if (outcome == null && scan.weak >= 0 && (given == null || given.subject() == 0 || given.subject() == 7)) {
+			outcome = this.textRules[this.phraseRule[scan.weak]];
+			evidence = this.phraseEvidence.get(scan.weak);
 		}
 		if (outcome == null && given != null) {
-			EnhancedCodeRule rule = firstEnhanced(DefaultRules.ENHANCED_CODES, given, codeClass, phase);
-			if (rule != null && rule.reason != null) {
-				outcome = rule;
-			}
+			outcome = first(this.registry, code, phase, given);
+			evidence = (outcome != null) ? outcome.evidence : null;
 		}
-		BasicCodeRule basic = firstBasic(reply.code(), phase);
+		Rule basicRule = first(this.basic, code, phase, given);
 		if (outcome == null) {
-			outcome = basic;
+			outcome = basicRule;
+			evidence = (outcome != null) ? outcome.evidence : NO_RULE;
 		}
-		if (inferSubject < 0) {
-			inferSubject = basic.inferSubject;
-			inferDetail = basic.inferDetail;
+		FailureReason reason = (outcome != null) ? outcome.reason : FailureReason.UNKNOWN;
+		if (reason == FailureReason.MAILBOX_UNKNOWN && isAboutTheSender(phase)) {
+			// before RCPT the only mailbox in play is the sender's: "User unknown" in
+			// reply
+			// to MAIL refuses the sender and says nothing about any recipient
+			reason = FailureReason.SENDER_BLOCKED;
+			evidence = List.of(evidence.get(0), SENDER_PHASE);
 		}
-		FailureReason reason = outcome.reason;
 		boolean transientFailure = codeClass == 4;
-		if (reason == FailureReason.TOO_MANY_RECIPIENTS && reply.code() == 552 && phase == SmtpCommand.RCPT) {
+		if (outcome != null && outcome.transientFailure != null) {
+			transientFailure = outcome.transientFailure;
+		}
+		else if (reason == FailureReason.TOO_MANY_RECIPIENTS && code == 552 && phase == SmtpCommand.RCPT) {
 			// RFC 5321 4.5.3.1.10: a 552 to RCPT for too many recipients is a temporary
 			// condition
 			transientFailure = true;
 		}
-		boolean policy = outcome.policy.decide(reason, given);
-		boolean retry = (outcome.retry != null) ? outcome.retry : transientFailure;
-		if (!retry && KeywordMatcher.has(found, this.laterHint) && waitingCanHelp(reason)) {
-			retry = true;
+		else if (!transientFailure && scan.later >= 0 && waitingCanHelp(reason)) {
+			// a 5xx whose sender says waiting helps: a limit or a state that resets
+			transientFailure = true;
+			evidence = List.of(evidence.get(0), this.phraseEvidence.get(scan.later).get(0));
 		}
-		Optional<Duration> retryAfter = KeywordMatcher.has(found, this.delayHint) ? RetryHints.parse(reply.text())
-				: Optional.empty();
-		EnhancedStatusCode enhanced = (given != null) ? given
-				: new EnhancedStatusCode(codeClass, inferSubject, inferDetail);
-		return new Classification(FailureKind.of(transientFailure, policy), reason, enhanced, given == null, retry,
-				retryAfter);
+		boolean policy = (outcome != null) && outcome.policy.decide(reason, given);
+		Optional<Duration> retryAfter = scan.delay ? RetryHints.parse(reply.text()) : Optional.empty();
+		if (retryAfter.isEmpty() && outcome != null && outcome.retryAfter != null) {
+			retryAfter = Optional.of(outcome.retryAfter);
+		}
+		EnhancedStatusCode enhanced = given;
+		if (enhanced == null) {
+			Rule inferring = (outcome != null && outcome.inferSubject >= 0) ? outcome : basicRule;
+			enhanced = (inferring != null && inferring.inferSubject >= 0)
+					? new EnhancedStatusCode(codeClass, inferring.inferSubject, inferring.inferDetail)
+					: new EnhancedStatusCode(codeClass, 0, 0);
+		}
+		FailureKind kind = FailureKind.of(transientFailure, policy);
+		return new Classification(kind, reason, enhanced, given == null, kind.isRetryable(), retryAfter, evidence);
 	}
 
-	private static String[] delayHints(String... words) {
-		String[] hints = new String[words.length * 10];
-		for (int w = 0; w < words.length; w++) {
-			for (int digit = 0; digit < 10; digit++) {
-				hints[w * 10 + digit] = " " + words[w] + " " + digit;
-			}
-		}
-		return hints;
+	/**
+	 * In reply to MAIL the only mailbox in play is the sender's. (Greeting and HELO
+	 * phases are left alone: bounces often name them for replies that were about a
+	 * recipient.)
+	 */
+	private static boolean isAboutTheSender(SmtpCommand phase) {
+		return phase == SmtpCommand.MAIL;
 	}
 
 	private static boolean waitingCanHelp(FailureReason reason) {
@@ -141,28 +267,95 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 		}
 	}
 
-	private static EnhancedCodeRule firstEnhanced(List<EnhancedCodeRule> rules, EnhancedStatusCode given, int codeClass,
-			SmtpCommand phase) {
-		for (EnhancedCodeRule rule : rules) {
-			if (rule.matches(given, codeClass, phase)) {
+	private static Rule first(Rule[] rules, int code, SmtpCommand phase, EnhancedStatusCode given) {
+		for (Rule rule : rules) {
+			if (rule.applies(code, phase, given)) {
 				return rule;
 			}
 		}
 		return null;
 	}
 
-	private static BasicCodeRule firstBasic(int code, SmtpCommand phase) {
-		for (BasicCodeRule rule : DefaultRules.BASIC_CODES) {
-			if (rule.matches(code, phase)) {
-				return rule;
+	/**
+	 * What the reading of one reply found: the best strong and weak phrase, the hints.
+	 */
+	private static final class Scan extends PhraseAutomaton.Reader {
+
+		private final DefaultReplyClassifier classifier;
+
+		private final SmtpReply reply;
+
+		private final SmtpCommand phase;
+
+		private final EnhancedStatusCode given;
+
+		int best = -1;
+
+		int bestScore = -1;
+
+		int weak = -1;
+
+		int weakScore = -1;
+
+		/**
+		 * The best strong phrase of a rule that beats decisive codes: one written for an
+		 * enhanced code family, or marked decisive.
+		 */
+		int scoped = -1;
+
+		int scopedScore = -1;
+
+		int later = -1;
+
+		boolean delay;
+
+		Scan(DefaultReplyClassifier classifier, SmtpReply reply, SmtpCommand phase, EnhancedStatusCode given) {
+			super(classifier.automaton);
+			this.classifier = classifier;
+			this.reply = reply;
+			this.phase = phase;
+			this.given = given;
+		}
+
+		@Override
+		void hit(int phrase) {
+			int owner = this.classifier.phraseRule[phrase];
+			if (owner < 0) {
+				if (owner == LATER) {
+					if (this.later < 0) {
+						this.later = phrase;
+					}
+				}
+				else {
+					this.delay = true;
+				}
+				return;
+			}
+			Rule rule = this.classifier.textRules[owner];
+			int score = this.classifier.phraseScore[phrase];
+			boolean scopedRule = !rule.weak && (rule.decisive || !rule.enhanced.isEmpty());
+			if (score <= (rule.weak ? this.weakScore : this.bestScore) && (!scopedRule || score <= this.scopedScore)) {
+				return;
+			}
+			if (!rule.applies(this.reply.code(), this.phase, this.given)
+					|| (rule.regex != null && !rule.regex.matcher(this.reply.text()).find())) {
+				return;
+			}
+			if (rule.weak) {
+				this.weak = phrase;
+				this.weakScore = score;
+				return;
+			}
+			if (scopedRule && score > this.scopedScore) {
+				this.scoped = phrase;
+				this.scopedScore = score;
+			}
+			if (score > this.bestScore) {
+				this.best = phrase;
+				this.bestScore = score;
 			}
 		}
-		throw new IllegalStateException("no basic rule for " + code);
-	}
 
-	/** Exposed for the rule table's own checks. */
-	static Policy policyOf(TextRule rule) {
-		return rule.policy;
 	}
 
 }

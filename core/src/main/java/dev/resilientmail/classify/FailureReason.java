@@ -41,6 +41,15 @@ public enum FailureReason {
 	/** The client must authenticate or use TLS, or its credentials were rejected. */
 	AUTHENTICATION_REQUIRED,
 
+	/**
+	 * The server's TLS certificate failed verification: not issued by a trusted authority
+	 * (self-signed, private CA not in the trust store, expired) or not issued for the
+	 * host name connected to. Raised by the client, never retried: waiting does not
+	 * change a certificate. Fix the trust store or the host name.
+	 * @since 0.2.0
+	 */
+	TLS_CERTIFICATE,
+
 	/** Relaying is not permitted. */
 	RELAY_DENIED,
 

@@ -17,7 +17,7 @@ final class RetryHints {
 	}
 
 	static Optional<Duration> parse(String text) {
-		String[] words = KeywordMatcher.normalise(text).trim().split(" ");
+		String[] words = words(text);
 		for (int i = 1; i + 1 < words.length; i++) {
 			String before = words[i - 1];
 			if (!before.equals("in") && !before.equals("after") && !before.equals("for") && !before.equals("wait")
@@ -35,6 +35,18 @@ final class RetryHints {
 			}
 		}
 		return Optional.empty();
+	}
+
+	/**
+	 * The words of the text: letters and digits, lower case; everything else separates.
+	 */
+	private static String[] words(String text) {
+		StringBuilder out = new StringBuilder(text.length());
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			out.append((ReplyText.wordSymbol(c) >= 0) ? Character.toLowerCase(c) : ' ');
+		}
+		return out.toString().trim().split(" +");
 	}
 
 	private static long number(String word) {

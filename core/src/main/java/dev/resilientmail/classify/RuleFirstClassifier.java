@@ -28,9 +28,9 @@ final class RuleFirstClassifier implements ReplyClassifier {
 		if (!reply.isFailure()) {
 			return base;
 		}
-		for (ClassificationRule rule : this.rules) {
-			if (rule.matches(reply, command, base.enhancedCode())) {
-				return rule.applyTo(base);
+		for (int i = 0; i < this.rules.length; i++) {
+			if (this.rules[i].matches(reply, command, base.enhancedCode())) {
+				return this.rules[i].applyTo(base, i + 1);
 			}
 		}
 		return base;

@@ -46,6 +46,35 @@ final class HumanExplanation {
 		classification.retryAfter()
 			.ifPresent((wait) -> out
 				.println(label("Retry after") + Text.describe(wait) + " (" + wait + "), as the reply asks"));
+		if (reply.isFailure()) {
+			out.println(label("Because") + because(classification));
+		}
+	}
+
+	/**
+	 * Each deciding rule as "what it matched (rule id)", then where the enhanced code
+	 * came from.
+	 */
+	static String because(Classification classification) {
+		StringBuilder because = new StringBuilder();
+		for (String entry : classification.evidence()) {
+			int colon = entry.indexOf(": ");
+			because.append((because.length() > 0) ? "; " : "");
+			if (colon < 0) {
+				because.append(Text.sanitise(entry));
+			}
+			else {
+				because.append(Text.sanitise(entry.substring(colon + 2)))
+					.append(" (rule ")
+					.append(Text.sanitise(entry.substring(0, colon)))
+					.append(')');
+			}
+		}
+		because.append((because.length() > 0) ? "; " : "")
+			.append("enhanced code ")
+			.append(classification.enhancedCode())
+			.append(classification.enhancedCodeInferred() ? " inferred" : " given by the server");
+		return because.toString();
 	}
 
 	private static String label(String name) {
@@ -58,12 +87,7 @@ final class HumanExplanation {
 			return "no: not a failure";
 		}
 		if (classification.retry()) {
-			return kind.isRetryable() ? "yes: sending the same message again later can succeed"
-					: "yes: a limit that resets; sending again later can succeed although this attempt failed"
-							+ " permanently";
-		}
-		if (kind.isRetryable()) {
-			return "no: the server says waiting will not help";
+			return "yes: sending the same message again later can succeed";
 		}
 		return kind.isPolicy() ? "no: the same message will be refused again until the sending side changes"
 				: "no: the same message to the same recipient will fail the same way";
@@ -95,6 +119,8 @@ final class HumanExplanation {
 			case SENDER_AUTHENTICATION -> "SPF, DKIM, DMARC or ARC failed";
 			case SENDER_BLOCKED -> "reputation, block list, reverse DNS, or the sender or its domain is blocked";
 			case AUTHENTICATION_REQUIRED -> "the client must log in or use TLS, or its credentials were rejected";
+			case TLS_CERTIFICATE ->
+				"the server's TLS certificate was refused: not trusted, or not issued for the host name";
 			case RELAY_DENIED -> "the server does not relay for this sender or recipient";
 			case DOMAIN_NOT_FOUND -> "the sender or recipient domain does not exist or takes no mail";
 			case SYSTEM_ERROR -> "trouble on the receiving system: local error, storage, congestion or network";

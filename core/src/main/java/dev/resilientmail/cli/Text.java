@@ -2,12 +2,11 @@ package dev.resilientmail.cli;
 
 import java.time.Duration;
 
+import dev.resilientmail.internal.Printable;
 import dev.resilientmail.reply.SmtpCommand;
 
 /** Small text helpers of the command: escapes in, safe text out. */
 final class Text {
-
-	private static final char REPLACEMENT = '\uFFFD';
 
 	private Text() {
 	}
@@ -38,33 +37,9 @@ final class Text {
 		return out.toString();
 	}
 
-	/**
-	 * Makes text safe to print on a terminal or in a tab-separated column: control
-	 * characters (tabs and line breaks included) and invisible format characters (such as
-	 * bidirectional overrides, which can make text read differently from what it is)
-	 * become U+FFFD; tabs become a space.
-	 */
+	/** Makes text safe to print on a terminal or in a tab-separated column. */
 	static String sanitise(String text) {
-		StringBuilder out = null;
-		for (int i = 0; i < text.length(); i++) {
-			char c = text.charAt(i);
-			boolean unsafe = isUnsafe(c);
-			if (unsafe && out == null) {
-				out = new StringBuilder(text.length()).append(text, 0, i);
-			}
-			if (out != null) {
-				out.append(unsafe ? ((c == '\t') ? ' ' : REPLACEMENT) : c);
-			}
-		}
-		return (out != null) ? out.toString() : text;
-	}
-
-	private static boolean isUnsafe(char c) {
-		if (c < ' ' || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
-			return true;
-		}
-		int type = Character.getType(c);
-		return type == Character.FORMAT || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
+		return Printable.sanitise(text);
 	}
 
 	/**

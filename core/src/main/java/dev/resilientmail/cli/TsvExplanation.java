@@ -15,7 +15,11 @@ import dev.resilientmail.reply.SmtpReply;
  */
 final class TsvExplanation {
 
-	static final String HEADER = "code\tenhanced\tenhanced_inferred\tkind\treason\tretry";
+	/**
+	 * The six columns of the contract, then {@code rule}: the ids of the rules that
+	 * decided (scripts read the first six; new columns only ever come after them).
+	 */
+	static final String HEADER = "code\tenhanced\tenhanced_inferred\tkind\treason\tretry\trule";
 
 	static final String INVALID = "INVALID";
 
@@ -118,11 +122,11 @@ final class TsvExplanation {
 		return reply.code() + "\t" + classification.enhancedCode() + "\t" + classification.enhancedCodeInferred() + "\t"
 				+ classification.kind() + "\t"
 				+ ((classification.reason() != null) ? classification.reason().name() : "") + "\t"
-				+ (classification.retry() ? "yes" : "no");
+				+ (classification.retry() ? "yes" : "no") + "\t" + Text.sanitise(classification.ruleIds());
 	}
 
 	static String invalid(String message) {
-		return "\t\t\t" + INVALID + "\t" + Text.sanitise(message) + "\t";
+		return "\t\t\t" + INVALID + "\t" + Text.sanitise(message) + "\t\t";
 	}
 
 	private static String abbreviate(String text) {

@@ -1,7 +1,6 @@
 package dev.resilientmail.delivery;
 
 import java.time.Duration;
-import java.util.function.LongSupplier;
 
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
@@ -38,7 +37,7 @@ final class AdaptiveRateLimiter {
 
 	private final Duration timeout;
 
-	private final LongSupplier nanoTime;
+	private final Ticker ticker;
 
 	private long lastDecrease;
 
@@ -50,16 +49,16 @@ final class AdaptiveRateLimiter {
 
 	private int successesLastPeriod = -1;
 
-	AdaptiveRateLimiter(String destination, DeliveryPolicy policy, LongSupplier nanoTime,
+	AdaptiveRateLimiter(String destination, DeliveryPolicy.RateLimit policy, Ticker ticker,
 			RateLimiterRegistry registry) {
-		this.nanoTime = nanoTime;
+		this.ticker = ticker;
 		this.periodNanos = policy.limitRefreshPeriod().toNanos();
-		this.periodStart = nanoTime.getAsLong();
+		this.periodStart = ticker.nanoTime();
 		this.configuredLimit = policy.limitForPeriod();
 		this.step = Math.max(1, this.configuredLimit / 10);
 		this.currentLimit = this.configuredLimit;
-		this.adaptive = policy.adaptiveRateLimit();
-		this.timeout = policy.rateLimitTimeout();
+		this.adaptive = policy.adaptive();
+		this.timeout = policy.timeout();
 		// no waiting inside Resilience4j: a permit reserved there is kept at the old rate
 		// even when the limit drops; callers wait for the next permit themselves
 		RateLimiterConfig config = RateLimiterConfig.custom()
@@ -96,13 +95,13 @@ final class AdaptiveRateLimiter {
 	 * none came.
 	 */
 	boolean acquire() throws InterruptedException {
-		long deadline = this.nanoTime.getAsLong() + this.timeout.toNanos();
+		long deadline = this.ticker.nanoTime() + this.timeout.toNanos();
 		while (!tryAcquire()) {
 			long wait = Math.max(nanosToNextPermit(), 100_000);
-			if (this.nanoTime.getAsLong() + wait > deadline) {
+			if (this.ticker.nanoTime() + wait > deadline) {
 				return false;
 			}
-			java.util.concurrent.TimeUnit.NANOSECONDS.sleep(wait);
+			this.ticker.sleepNanos(wait);
 		}
 		return true;
 	}
@@ -113,7 +112,7 @@ final class AdaptiveRateLimiter {
 	 * lower it again.
 	 */
 	synchronized void slowDown() {
-		long now = this.nanoTime.getAsLong();
+		long now = this.ticker.nanoTime();
 		countPeriods(now);
 		if (this.decreased && now - this.lastDecrease < this.periodNanos) {
 			return;
@@ -130,7 +129,7 @@ final class AdaptiveRateLimiter {
 	}
 
 	synchronized void succeeded() {
-		countPeriods(this.nanoTime.getAsLong());
+		countPeriods(this.ticker.nanoTime());
 		this.successesThisPeriod++;
 		if (this.adaptive && this.currentLimit < this.configuredLimit && ++this.successesAtLimit >= this.currentLimit) {
 			this.currentLimit = Math.min(this.configuredLimit, this.currentLimit + this.step);

@@ -1,8 +1,6 @@
 package dev.resilientmail.delivery;
 
 import java.time.Duration;
-import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -12,152 +10,46 @@ import dev.resilientmail.classify.ClassificationRule;
 import dev.resilientmail.classify.FailureKind;
 import dev.resilientmail.classify.FailureReason;
 
+import static dev.resilientmail.delivery.PolicyChecks.atLeast;
+import static dev.resilientmail.delivery.PolicyChecks.fraction;
+import static dev.resilientmail.delivery.PolicyChecks.notNegative;
+import static dev.resilientmail.delivery.PolicyChecks.positive;
+import static dev.resilientmail.delivery.PolicyChecks.retryable;
+
 /**
- * How {@link MailDelivery} retries, throttles and times out. Immutable; start from
- * {@link #defaults()} or {@link #builder()}.
- * <p>
- * Defaults:
- * <table>
- * <caption>Default delivery policy</caption>
- * <tr>
- * <th>setting</th>
- * <th>default</th>
- * <th>meaning</th>
- * </tr>
- * <tr>
- * <td>maxAttempts</td>
- * <td>4</td>
- * <td>attempts per message, the first included</td>
- * </tr>
- * <tr>
- * <td>waitDuration</td>
- * <td>2s</td>
- * <td>wait before the first retry</td>
- * </tr>
- * <tr>
- * <td>backoffMultiplier</td>
- * <td>2.0</td>
- * <td>each further wait is this much longer</td>
- * </tr>
- * <tr>
- * <td>maxWaitDuration</td>
- * <td>1m</td>
- * <td>no single wait is longer (server hints included)</td>
- * </tr>
- * <tr>
- * <td>jitter</td>
- * <td>0.2</td>
- * <td>each wait varies randomly by up to this fraction</td>
- * </tr>
- * <tr>
- * <td>maxElapsed</td>
- * <td>10m</td>
- * <td>no retry starts later than this after the first attempt</td>
- * </tr>
- * <tr>
- * <td>retryOn</td>
- * <td>TRANSIENT, POLICY_TRANSIENT</td>
- * <td>kinds that are retried</td>
- * </tr>
- * <tr>
- * <td>retryUncertain</td>
- * <td>false</td>
- * <td>whether an {@code UncertainDelivery} is retried (may duplicate)</td>
- * </tr>
- * <tr>
- * <td>reasonWait</td>
- * <td>GREYLISTED: 1m</td>
- * <td>first wait for a reason, instead of waitDuration</td>
- * </tr>
- * <tr>
- * <td>honourRetryAfter</td>
- * <td>true</td>
- * <td>wait as long as the server asks ("try again in 5 minutes"), capped by
- * maxWaitDuration</td>
- * </tr>
- * <tr>
- * <td>rateLimit</td>
- * <td>14 per 1s, wait up to 30s, adaptive</td>
- * <td>messages per destination</td>
- * </tr>
- * <tr>
- * <td>connectTimeout / readTimeout</td>
- * <td>10s / 60s</td>
- * <td>socket timeouts (Angus's own default is to wait forever)</td>
- * </tr>
- * </table>
+ * How {@link MailDelivery} retries, throttles, pools and times out: four small immutable
+ * records and the user's classification rules. Start from {@link #defaults()} or
+ * {@link #builder()}; every value is checked where its record is made, and the message
+ * says what is allowed. The defaults are those of the builder's setters.
  *
+ * @param retry what is retried, how often and after how long
+ * @param rateLimit messages per period and destination
+ * @param pool pooled connections per destination
+ * @param timeouts socket and reply timeouts
+ * @param classificationRules the user's rules, tried before the defaults
  * @since 0.1.0
  */
-public final class DeliveryPolicy {
+public record DeliveryPolicy(Retry retry, RateLimit rateLimit, Pool pool, Timeouts timeouts,
+		List<ClassificationRule> classificationRules) {
 
 	private static final DeliveryPolicy DEFAULTS = builder().build();
 
-	private final int maxAttempts;
-
-	private final Duration waitDuration;
-
-	private final double backoffMultiplier;
-
-	private final Duration maxWaitDuration;
-
-	private final double jitter;
-
-	private final Duration maxElapsed;
-
-	private final Set<FailureKind> retryOn;
-
-	private final boolean retryUncertain;
-
-	private final Map<FailureReason, Duration> reasonWait;
-
-	private final boolean honourRetryAfter;
-
-	private final int limitForPeriod;
-
-	private final Duration limitRefreshPeriod;
-
-	private final Duration rateLimitTimeout;
-
-	private final boolean adaptiveRateLimit;
-
-	private final Duration connectTimeout;
-
-	private final Duration readTimeout;
-
-	private final List<ClassificationRule> classificationRules;
-
-	private final int maxConnections;
-
-	private final int maxMessagesPerConnection;
-
-	private final Duration idleTimeout;
-
-	private DeliveryPolicy(Builder b) {
-		this.maxAttempts = b.maxAttempts;
-		this.waitDuration = b.waitDuration;
-		this.backoffMultiplier = b.backoffMultiplier;
-		this.maxWaitDuration = b.maxWaitDuration;
-		this.jitter = b.jitter;
-		this.maxElapsed = b.maxElapsed;
-		this.retryOn = Set.copyOf(b.retryOn);
-		this.retryUncertain = b.retryUncertain;
-		this.reasonWait = Map.copyOf(b.reasonWait);
-		this.honourRetryAfter = b.honourRetryAfter;
-		this.limitForPeriod = b.limitForPeriod;
-		this.limitRefreshPeriod = b.limitRefreshPeriod;
-		this.rateLimitTimeout = b.rateLimitTimeout;
-		this.adaptiveRateLimit = b.adaptiveRateLimit;
-		this.connectTimeout = b.connectTimeout;
-		this.readTimeout = b.readTimeout;
-		this.classificationRules = List.copyOf(b.classificationRules);
-		this.idleTimeout = b.idleTimeout;
-		this.maxMessagesPerConnection = b.maxMessagesPerConnection;
-		this.maxConnections = b.maxConnections;
+	/**
+	 * Checks and copies the components.
+	 */
+	public DeliveryPolicy {
+		Objects.requireNonNull(retry, "retry");
+		Objects.requireNonNull(rateLimit, "rateLimit");
+		Objects.requireNonNull(pool, "pool");
+		Objects.requireNonNull(timeouts, "timeouts");
+		classificationRules = List.copyOf(classificationRules);
 	}
 
 	/**
-	 * Returns the default policy (see the class description).
+	 * Returns the default policy: 4 attempts, 2 s doubling up to 1 min with 20 % jitter
+	 * within 10 min, greylisting waits 1 min; 14 messages per second and destination,
+	 * adaptive; 4 connections of 100 messages, idle 30 s; timeouts 10 s connect, 60 s
+	 * read, 2 min per reply.
 	 * @return the defaults
 	 */
 	public static DeliveryPolicy defaults() {
@@ -177,387 +69,294 @@ public final class DeliveryPolicy {
 	 * @return a builder
 	 */
 	public Builder toBuilder() {
-		Builder b = new Builder();
-		b.maxAttempts = this.maxAttempts;
-		b.waitDuration = this.waitDuration;
-		b.backoffMultiplier = this.backoffMultiplier;
-		b.maxWaitDuration = this.maxWaitDuration;
-		b.jitter = this.jitter;
-		b.maxElapsed = this.maxElapsed;
-		b.retryOn = EnumSet.noneOf(FailureKind.class);
-		b.retryOn.addAll(this.retryOn);
-		b.retryUncertain = this.retryUncertain;
-		b.reasonWait = new EnumMap<>(FailureReason.class);
-		b.reasonWait.putAll(this.reasonWait);
-		b.honourRetryAfter = this.honourRetryAfter;
-		b.limitForPeriod = this.limitForPeriod;
-		b.limitRefreshPeriod = this.limitRefreshPeriod;
-		b.rateLimitTimeout = this.rateLimitTimeout;
-		b.adaptiveRateLimit = this.adaptiveRateLimit;
-		b.connectTimeout = this.connectTimeout;
-		b.readTimeout = this.readTimeout;
-		b.classificationRules = this.classificationRules;
-		b.idleTimeout = this.idleTimeout;
-		b.maxMessagesPerConnection = this.maxMessagesPerConnection;
-		b.maxConnections = this.maxConnections;
-		return b;
+		return new Builder(this);
 	}
 
 	/**
-	 * @return attempts per message, the first included
+	 * What is retried, how often and after how long.
+	 *
+	 * @param maxAttempts attempts per message, the first included: 1 (no retry) or more
+	 * @param waitDuration the wait before the first retry, zero or more
+	 * @param backoffMultiplier each further wait is this much longer: finite, 1.0 or more
+	 * @param maxWaitDuration no single wait is longer (server hints included), zero or
+	 * more
+	 * @param jitter each wait varies randomly by up to this fraction, 0 to 1
+	 * @param maxElapsed no retry starts later than this after the first attempt, zero or
+	 * more
+	 * @param retryOn the retryable kinds that are retried ({@code TRANSIENT},
+	 * {@code POLICY_TRANSIENT}): it narrows the classification's retry advice, never
+	 * widens it
+	 * @param retryUncertain whether an {@code UncertainDelivery} is retried (may deliver
+	 * twice)
+	 * @param reasonWait the first wait per reason, instead of {@code waitDuration}
+	 * @param honourRetryAfter whether waits follow the server's "try again in N" hints,
+	 * capped by {@code maxWaitDuration}
+	 * @since 0.2.0
 	 */
-	public int maxAttempts() {
-		return this.maxAttempts;
+	public record Retry(int maxAttempts, Duration waitDuration, double backoffMultiplier, Duration maxWaitDuration,
+			double jitter, Duration maxElapsed, Set<FailureKind> retryOn, boolean retryUncertain,
+			Map<FailureReason, Duration> reasonWait, boolean honourRetryAfter) {
+
+		/**
+		 * Checks and copies the components.
+		 * @throws IllegalArgumentException naming the component and what is allowed
+		 */
+		public Retry {
+			atLeast("maxAttempts", maxAttempts, 1, " (1 = no retry)");
+			notNegative("waitDuration", waitDuration);
+			atLeast("backoffMultiplier", backoffMultiplier, 1.0);
+			notNegative("maxWaitDuration", maxWaitDuration);
+			fraction("jitter", jitter);
+			notNegative("maxElapsed", maxElapsed);
+			retryOn = Set.copyOf(Objects.requireNonNull(retryOn, "retryOn"));
+			retryable(retryOn);
+			reasonWait = Map.copyOf(Objects.requireNonNull(reasonWait, "reasonWait"));
+			reasonWait.values().forEach((wait) -> notNegative("reasonWait", wait));
+		}
+
 	}
 
 	/**
-	 * @return the wait before the first retry
-	 */
-	public Duration waitDuration() {
-		return this.waitDuration;
-	}
-
-	/**
-	 * @return the factor by which each further wait grows
-	 */
-	public double backoffMultiplier() {
-		return this.backoffMultiplier;
-	}
-
-	/**
-	 * @return the longest single wait
-	 */
-	public Duration maxWaitDuration() {
-		return this.maxWaitDuration;
-	}
-
-	/**
-	 * @return the random variation of each wait, as a fraction (0 to 1)
-	 */
-	public double jitter() {
-		return this.jitter;
-	}
-
-	/**
-	 * @return how long after the first attempt a retry may still start
-	 */
-	public Duration maxElapsed() {
-		return this.maxElapsed;
-	}
-
-	/**
-	 * @return the kinds that are retried
-	 */
-	public Set<FailureKind> retryOn() {
-		return this.retryOn;
-	}
-
-	/**
-	 * @return whether an uncertain delivery is retried
-	 */
-	public boolean retryUncertain() {
-		return this.retryUncertain;
-	}
-
-	/**
-	 * @return the first wait per reason, instead of {@link #waitDuration()}
-	 */
-	public Map<FailureReason, Duration> reasonWait() {
-		return this.reasonWait;
-	}
-
-	/**
-	 * @return whether waits follow the server's "try again in N" hints
-	 */
-	public boolean honourRetryAfter() {
-		return this.honourRetryAfter;
-	}
-
-	/**
-	 * @return messages per {@link #limitRefreshPeriod()} and destination
-	 */
-	public int limitForPeriod() {
-		return this.limitForPeriod;
-	}
-
-	/**
-	 * @return the rate limiter's period
-	 */
-	public Duration limitRefreshPeriod() {
-		return this.limitRefreshPeriod;
-	}
-
-	/**
-	 * @return the longest wait for a rate-limit permit before failing locally
-	 */
-	public Duration rateLimitTimeout() {
-		return this.rateLimitTimeout;
-	}
-
-	/**
-	 * @return whether the limit drops on rate-limit replies and climbs back after
+	 * Messages per period and destination, with Resilience4j's rate limiter.
+	 *
+	 * @param limitForPeriod messages per period, 1 or more
+	 * @param limitRefreshPeriod the period, positive
+	 * @param timeout the longest wait for a permit, zero or more; beyond it the send
+	 * fails locally with a {@code TransientFailure} of reason {@code RATE_LIMITED}
+	 * @param adaptive whether the limit drops on rate-limit replies and climbs back after
 	 * successes
+	 * @since 0.2.0
 	 */
-	public boolean adaptiveRateLimit() {
-		return this.adaptiveRateLimit;
+	public record RateLimit(int limitForPeriod, Duration limitRefreshPeriod, Duration timeout, boolean adaptive) {
+
+		/**
+		 * Checks the components.
+		 * @throws IllegalArgumentException naming the component and what is allowed
+		 */
+		public RateLimit {
+			atLeast("limitForPeriod", limitForPeriod, 1, "");
+			positive("limitRefreshPeriod", limitRefreshPeriod);
+			notNegative("rateLimitTimeout", timeout);
+		}
+
 	}
 
 	/**
-	 * @return the socket connect timeout
+	 * Pooled connections per destination.
+	 *
+	 * @param maxConnections connections open at most, 1 or more
+	 * @param maxMessagesPerConnection messages a connection carries before it is
+	 * replaced, 1 (no reuse) or more
+	 * @param idleTimeout how long a connection may stay idle in the pool, zero or more
+	 * @since 0.2.0
 	 */
-	public Duration connectTimeout() {
-		return this.connectTimeout;
+	public record Pool(int maxConnections, int maxMessagesPerConnection, Duration idleTimeout) {
+
+		/**
+		 * Checks the components.
+		 * @throws IllegalArgumentException naming the component and what is allowed
+		 */
+		public Pool {
+			atLeast("maxConnections", maxConnections, 1, "");
+			atLeast("maxMessagesPerConnection", maxMessagesPerConnection, 1, " (1 = no reuse)");
+			notNegative("idleTimeout", idleTimeout);
+		}
+
 	}
 
 	/**
-	 * @return the socket read and write timeout
+	 * Socket and reply timeouts (Angus's own default is to wait forever).
+	 *
+	 * @param connect the socket connect timeout, positive
+	 * @param read the socket read and write timeout, positive
+	 * @param reply the longest time one server reply may take in full, positive: a server
+	 * that sends a byte now and then, each within the read timeout, still cannot hold a
+	 * send for longer
+	 * @since 0.2.0
 	 */
-	public Duration readTimeout() {
-		return this.readTimeout;
+	public record Timeouts(Duration connect, Duration read, Duration reply) {
+
+		/**
+		 * Checks the components.
+		 * @throws IllegalArgumentException naming the component and what is allowed
+		 */
+		public Timeouts {
+			positive("connectTimeout", connect);
+			positive("readTimeout", read);
+			positive("replyTimeout", reply);
+		}
+
 	}
 
 	/**
-	 * @return the user's classification rules, tried before the defaults
-	 */
-	public List<ClassificationRule> classificationRules() {
-		return this.classificationRules;
-	}
-
-	/**
-	 * @return pooled connections per destination
-	 */
-	public int maxConnections() {
-		return this.maxConnections;
-	}
-
-	/**
-	 * @return messages a pooled connection carries before it is replaced
-	 */
-	public int maxMessagesPerConnection() {
-		return this.maxMessagesPerConnection;
-	}
-
-	/**
-	 * @return how long a pooled connection may stay idle
-	 */
-	public Duration idleTimeout() {
-		return this.idleTimeout;
-	}
-
-	/**
-	 * Builds a {@link DeliveryPolicy}; every setter checks its value and says what is
-	 * allowed.
+	 * Builds a {@link DeliveryPolicy}; every setter checks its value at once and says
+	 * what is allowed.
 	 *
 	 * @since 0.1.0
 	 */
 	public static final class Builder {
 
-		private int maxAttempts = 4;
+		private final RetryDraft retry;
 
-		private Duration waitDuration = Duration.ofSeconds(2);
+		private RateLimit rateLimit = new RateLimit(14, Duration.ofSeconds(1), Duration.ofSeconds(30), true);
 
-		private double backoffMultiplier = 2.0;
+		private Pool pool = new Pool(4, 100, Duration.ofSeconds(30));
 
-		private Duration maxWaitDuration = Duration.ofMinutes(1);
-
-		private double jitter = 0.2;
-
-		private Duration maxElapsed = Duration.ofMinutes(10);
-
-		private Set<FailureKind> retryOn = EnumSet.of(FailureKind.TRANSIENT, FailureKind.POLICY_TRANSIENT);
-
-		private boolean retryUncertain;
-
-		private Map<FailureReason, Duration> reasonWait = new EnumMap<>(
-				Map.of(FailureReason.GREYLISTED, Duration.ofMinutes(1)));
-
-		private boolean honourRetryAfter = true;
-
-		private int limitForPeriod = 14;
-
-		private Duration limitRefreshPeriod = Duration.ofSeconds(1);
-
-		private Duration rateLimitTimeout = Duration.ofSeconds(30);
-
-		private boolean adaptiveRateLimit = true;
-
-		private Duration connectTimeout = Duration.ofSeconds(10);
-
-		private Duration readTimeout = Duration.ofSeconds(60);
+		private Timeouts timeouts = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofMinutes(2));
 
 		private List<ClassificationRule> classificationRules = List.of();
 
-		private Duration idleTimeout = Duration.ofSeconds(30);
-
-		private int maxMessagesPerConnection = 100;
-
-		private int maxConnections = 4;
-
 		private Builder() {
+			this.retry = new RetryDraft();
+		}
+
+		private Builder(DeliveryPolicy policy) {
+			this.retry = new RetryDraft(policy.retry());
+			this.rateLimit = policy.rateLimit();
+			this.pool = policy.pool();
+			this.timeouts = policy.timeouts();
+			this.classificationRules = policy.classificationRules();
+		}
+
+		/** Makes a change to the retry settings and checks them. */
+		private Builder retry(Runnable change) {
+			change.run();
+			this.retry.build();
+			return this;
 		}
 
 		/**
-		 * @param maxAttempts attempts per message, 1 (no retry) or more
+		 * @param maxAttempts {@link Retry#maxAttempts()}
 		 * @return this builder
 		 */
 		public Builder maxAttempts(int maxAttempts) {
-			if (maxAttempts < 1) {
-				throw new IllegalArgumentException("maxAttempts must be at least 1 (1 = no retry), got " + maxAttempts);
-			}
-			this.maxAttempts = maxAttempts;
-			return this;
+			return retry(() -> this.retry.maxAttempts = maxAttempts);
 		}
 
 		/**
-		 * @param waitDuration wait before the first retry, zero or more
+		 * @param waitDuration {@link Retry#waitDuration()}
 		 * @return this builder
 		 */
 		public Builder waitDuration(Duration waitDuration) {
-			this.waitDuration = notNegative("waitDuration", waitDuration);
-			return this;
+			return retry(() -> this.retry.waitDuration = waitDuration);
 		}
 
 		/**
-		 * @param backoffMultiplier factor for each further wait, 1.0 or more
+		 * @param backoffMultiplier {@link Retry#backoffMultiplier()}
 		 * @return this builder
 		 */
 		public Builder backoffMultiplier(double backoffMultiplier) {
-			if (!(backoffMultiplier >= 1.0) || Double.isInfinite(backoffMultiplier)) {
-				throw new IllegalArgumentException(
-						"backoffMultiplier must be a finite number of at least 1.0, got " + backoffMultiplier);
-			}
-			this.backoffMultiplier = backoffMultiplier;
-			return this;
+			return retry(() -> this.retry.backoffMultiplier = backoffMultiplier);
 		}
 
 		/**
-		 * @param maxWaitDuration the longest single wait, zero or more
+		 * @param maxWaitDuration {@link Retry#maxWaitDuration()}
 		 * @return this builder
 		 */
 		public Builder maxWaitDuration(Duration maxWaitDuration) {
-			this.maxWaitDuration = notNegative("maxWaitDuration", maxWaitDuration);
-			return this;
+			return retry(() -> this.retry.maxWaitDuration = maxWaitDuration);
 		}
 
 		/**
-		 * @param jitter random variation of each wait, 0 (none) to 1
+		 * @param jitter {@link Retry#jitter()}
 		 * @return this builder
 		 */
 		public Builder jitter(double jitter) {
-			if (!(jitter >= 0.0 && jitter <= 1.0)) {
-				throw new IllegalArgumentException("jitter must be between 0.0 and 1.0, got " + jitter);
-			}
-			this.jitter = jitter;
-			return this;
+			return retry(() -> this.retry.jitter = jitter);
 		}
 
 		/**
-		 * @param maxElapsed how long after the first attempt a retry may start, zero or
-		 * more
+		 * @param maxElapsed {@link Retry#maxElapsed()}
 		 * @return this builder
 		 */
 		public Builder maxElapsed(Duration maxElapsed) {
-			this.maxElapsed = notNegative("maxElapsed", maxElapsed);
-			return this;
+			return retry(() -> this.retry.maxElapsed = maxElapsed);
 		}
 
 		/**
-		 * @param kinds the kinds to retry; SUCCESS is not allowed; permanent kinds are
-		 * allowed but rarely wise
+		 * @param kinds {@link Retry#retryOn()}: {@code TRANSIENT},
+		 * {@code POLICY_TRANSIENT} or both; empty for no retry
 		 * @return this builder
 		 */
 		public Builder retryOn(Set<FailureKind> kinds) {
-			Objects.requireNonNull(kinds, "kinds");
-			if (kinds.contains(FailureKind.SUCCESS)) {
-				throw new IllegalArgumentException("retryOn cannot contain SUCCESS; allowed: TRANSIENT, PERMANENT,"
-						+ " POLICY_TRANSIENT, POLICY_PERMANENT");
-			}
-			this.retryOn = kinds.isEmpty() ? EnumSet.noneOf(FailureKind.class) : EnumSet.copyOf(kinds);
-			return this;
+			return retry(() -> this.retry.retryOn = kinds);
 		}
 
 		/**
-		 * @param retryUncertain whether to retry when the connection broke after the
-		 * message was sent (it may then arrive twice)
+		 * @param retryUncertain {@link Retry#retryUncertain()}
 		 * @return this builder
 		 */
 		public Builder retryUncertain(boolean retryUncertain) {
-			this.retryUncertain = retryUncertain;
-			return this;
+			return retry(() -> this.retry.retryUncertain = retryUncertain);
 		}
 
 		/**
 		 * @param reason a reason
-		 * @param firstWait the first wait after a failure of this reason, instead of
-		 * {@code waitDuration}
+		 * @param firstWait the first wait after a failure of this reason
+		 * ({@link Retry#reasonWait()})
 		 * @return this builder
 		 */
 		public Builder reasonWait(FailureReason reason, Duration firstWait) {
-			this.reasonWait.put(Objects.requireNonNull(reason, "reason"), notNegative("reasonWait", firstWait));
-			return this;
+			Objects.requireNonNull(reason, "reason");
+			return retry(() -> this.retry.reasonWait.put(reason, firstWait));
 		}
 
 		/**
-		 * @param honourRetryAfter whether to wait as long as the server asks
+		 * @param honourRetryAfter {@link Retry#honourRetryAfter()}
 		 * @return this builder
 		 */
 		public Builder honourRetryAfter(boolean honourRetryAfter) {
-			this.honourRetryAfter = honourRetryAfter;
-			return this;
+			return retry(() -> this.retry.honourRetryAfter = honourRetryAfter);
 		}
 
 		/**
-		 * @param limitForPeriod messages per period and destination, 1 or more
-		 * @param limitRefreshPeriod the period, positive
+		 * @param limitForPeriod {@link RateLimit#limitForPeriod()}
+		 * @param limitRefreshPeriod {@link RateLimit#limitRefreshPeriod()}
 		 * @return this builder
 		 */
 		public Builder rateLimit(int limitForPeriod, Duration limitRefreshPeriod) {
-			if (limitForPeriod < 1) {
-				throw new IllegalArgumentException("limitForPeriod must be at least 1, got " + limitForPeriod);
-			}
-			notNegative("limitRefreshPeriod", limitRefreshPeriod);
-			if (limitRefreshPeriod.isZero()) {
-				throw new IllegalArgumentException("limitRefreshPeriod must be positive, got " + limitRefreshPeriod);
-			}
-			this.limitForPeriod = limitForPeriod;
-			this.limitRefreshPeriod = limitRefreshPeriod;
+			this.rateLimit = new RateLimit(limitForPeriod, limitRefreshPeriod, this.rateLimit.timeout(),
+					this.rateLimit.adaptive());
 			return this;
 		}
 
 		/**
-		 * @param rateLimitTimeout longest wait for a permit, zero or more; beyond it the
-		 * send fails locally with a {@code TransientFailure} of reason
-		 * {@code RATE_LIMITED}
+		 * @param rateLimitTimeout {@link RateLimit#timeout()}
 		 * @return this builder
 		 */
 		public Builder rateLimitTimeout(Duration rateLimitTimeout) {
-			this.rateLimitTimeout = notNegative("rateLimitTimeout", rateLimitTimeout);
+			this.rateLimit = new RateLimit(this.rateLimit.limitForPeriod(), this.rateLimit.limitRefreshPeriod(),
+					rateLimitTimeout, this.rateLimit.adaptive());
 			return this;
 		}
 
 		/**
-		 * @param adaptive whether the limit drops on rate-limit replies and recovers
-		 * after successes
+		 * @param adaptive {@link RateLimit#adaptive()}
 		 * @return this builder
 		 */
 		public Builder adaptiveRateLimit(boolean adaptive) {
-			this.adaptiveRateLimit = adaptive;
+			this.rateLimit = new RateLimit(this.rateLimit.limitForPeriod(), this.rateLimit.limitRefreshPeriod(),
+					this.rateLimit.timeout(), adaptive);
 			return this;
 		}
 
 		/**
-		 * @param connectTimeout socket connect timeout, positive
-		 * @param readTimeout socket read/write timeout, positive
+		 * @param connectTimeout {@link Timeouts#connect()}
+		 * @param readTimeout {@link Timeouts#read()}
 		 * @return this builder
 		 */
 		public Builder timeouts(Duration connectTimeout, Duration readTimeout) {
-			notNegative("connectTimeout", connectTimeout);
-			notNegative("readTimeout", readTimeout);
-			if (connectTimeout.isZero() || readTimeout.isZero()) {
-				throw new IllegalArgumentException("timeouts must be positive (zero would mean wait forever)");
-			}
-			this.connectTimeout = connectTimeout;
-			this.readTimeout = readTimeout;
+			this.timeouts = new Timeouts(connectTimeout, readTimeout, this.timeouts.reply());
+			return this;
+		}
+
+		/**
+		 * @param replyTimeout {@link Timeouts#reply()}
+		 * @return this builder
+		 * @since 0.2.0
+		 */
+		public Builder replyTimeout(Duration replyTimeout) {
+			this.timeouts = new Timeouts(this.timeouts.connect(), this.timeouts.read(), replyTimeout);
 			return this;
 		}
 
@@ -571,24 +370,13 @@ public final class DeliveryPolicy {
 		}
 
 		/**
-		 * @param maxConnections pooled connections per destination, 1 or more
-		 * @param maxMessagesPerConnection messages per connection before it is replaced,
-		 * 1 or more (1 = no reuse)
-		 * @param idleTimeout how long a connection may stay idle in the pool, zero or
-		 * more
+		 * @param maxConnections {@link Pool#maxConnections()}
+		 * @param maxMessagesPerConnection {@link Pool#maxMessagesPerConnection()}
+		 * @param idleTimeout {@link Pool#idleTimeout()}
 		 * @return this builder
 		 */
 		public Builder pool(int maxConnections, int maxMessagesPerConnection, Duration idleTimeout) {
-			if (maxConnections < 1) {
-				throw new IllegalArgumentException("maxConnections must be at least 1, got " + maxConnections);
-			}
-			if (maxMessagesPerConnection < 1) {
-				throw new IllegalArgumentException(
-						"maxMessagesPerConnection must be at least 1, got " + maxMessagesPerConnection);
-			}
-			this.maxConnections = maxConnections;
-			this.maxMessagesPerConnection = maxMessagesPerConnection;
-			this.idleTimeout = notNegative("idleTimeout", idleTimeout);
+			this.pool = new Pool(maxConnections, maxMessagesPerConnection, idleTimeout);
 			return this;
 		}
 
@@ -596,15 +384,8 @@ public final class DeliveryPolicy {
 		 * @return the policy
 		 */
 		public DeliveryPolicy build() {
-			return new DeliveryPolicy(this);
-		}
-
-		private static Duration notNegative(String name, Duration value) {
-			Objects.requireNonNull(value, name);
-			if (value.isNegative()) {
-				throw new IllegalArgumentException(name + " must not be negative, got " + value);
-			}
-			return value;
+			return new DeliveryPolicy(this.retry.build(), this.rateLimit, this.pool, this.timeouts,
+					this.classificationRules);
 		}
 
 	}

@@ -2,11 +2,17 @@ package dev.resilientmail.delivery;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
+import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
 
+import dev.resilientmail.DeliveryReport;
+import dev.resilientmail.SmtpFailure;
+import dev.resilientmail.UncertainDelivery;
 import dev.resilientmail.transport.CapturingSmtpTransport;
 
 /**
@@ -33,37 +39,60 @@ final class TransportPool implements AutoCloseable {
 
 	private final long idleTimeoutNanos;
 
+	private final Ticker ticker;
+
 	private final Deque<Idle> idle = new ArrayDeque<>();
 
 	private boolean closed;
 
 	private int opened;
 
-	TransportPool(Connector connector, int maxConnections, int maxMessagesPerConnection, long idleTimeoutMillis) {
+	TransportPool(Connector connector, DeliveryPolicy.Pool policy, Ticker ticker) {
 		this.connector = connector;
-		this.permits = new Semaphore(maxConnections, true);
-		this.maxMessagesPerConnection = maxMessagesPerConnection;
-		this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis);
+		this.permits = new Semaphore(policy.maxConnections(), true);
+		this.maxMessagesPerConnection = policy.maxMessagesPerConnection();
+		this.idleTimeoutNanos = policy.idleTimeout().toNanos();
+		this.ticker = ticker;
+	}
+
+	/**
+	 * Sends a message on a pooled transport, returning the transport to the pool unless
+	 * the failure ended its connection.
+	 */
+	DeliveryReport send(MimeMessage message, List<InternetAddress> recipients) throws MessagingException {
+		Lease lease;
+		try {
+			lease = acquire();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new MessagingException("interrupted while waiting for a pooled SMTP connection", ex);
+		}
+		boolean reusable = false;
+		try {
+			lease.transport().sendMessage(message, recipients.toArray(new Address[0]));
+			reusable = true;
+			return lease.transport().lastDeliveryReport();
+		}
+		catch (SmtpFailure failure) {
+			// after 421 or a broken connection the transport must not be used again
+			reusable = failure.reply().isPresent() && failure.reply().get().code() != 421
+					&& !(failure instanceof UncertainDelivery);
+			throw failure;
+		}
+		finally {
+			release(lease, reusable);
+		}
 	}
 
 	private record Idle(CapturingSmtpTransport transport, int messages, long since) {
 	}
 
 	/** A transport on loan, with the number of messages it has carried. */
-	static final class Lease {
-
-		final CapturingSmtpTransport transport;
-
-		final int messages;
-
-		Lease(CapturingSmtpTransport transport, int messages) {
-			this.transport = transport;
-			this.messages = messages;
-		}
-
+	private record Lease(CapturingSmtpTransport transport, int messages) {
 	}
 
-	Lease acquire() throws MessagingException, InterruptedException {
+	private Lease acquire() throws MessagingException, InterruptedException {
 		this.permits.acquire();
 		try {
 			while (true) {
@@ -81,7 +110,7 @@ final class TransportPool implements AutoCloseable {
 					}
 					return new Lease(transport, 0);
 				}
-				boolean fresh = System.nanoTime() - candidate.since() < this.idleTimeoutNanos;
+				boolean fresh = this.ticker.nanoTime() - candidate.since() < this.idleTimeoutNanos;
 				// isConnected() sends NOOP: a server that dropped us idle is found here,
 				// not mid-send
 				if (fresh && candidate.transport().isConnected()) {
@@ -96,17 +125,17 @@ final class TransportPool implements AutoCloseable {
 		}
 	}
 
-	void release(Lease lease, boolean reusable) {
+	private void release(Lease lease, boolean reusable) {
 		try {
-			int messages = lease.messages + 1;
+			int messages = lease.messages() + 1;
 			boolean keep = reusable && messages < this.maxMessagesPerConnection;
 			synchronized (this) {
 				if (keep && !this.closed) {
-					this.idle.addFirst(new Idle(lease.transport, messages, System.nanoTime()));
+					this.idle.addFirst(new Idle(lease.transport(), messages, this.ticker.nanoTime()));
 					return;
 				}
 			}
-			closeQuietly(lease.transport);
+			closeQuietly(lease.transport());
 		}
 		finally {
 			this.permits.release();

@@ -4,13 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import dev.resilientmail.internal.Printable;
+
 /**
  * Reads SMTP replies by the project's rules. Hand-written, without regular expressions:
  * it runs for every reply of every connection.
  */
 final class ReplyParser {
-
-	private static final char REPLACEMENT = '\uFFFD';
 
 	private ReplyParser() {
 	}
@@ -81,7 +81,7 @@ final class ReplyParser {
 		}
 		boolean clean = true;
 		for (int i = start; i < end; i++) {
-			if (isControl(reply.charAt(i))) {
+			if (Printable.isUnsafe(reply.charAt(i))) {
 				clean = false;
 				break;
 			}
@@ -91,14 +91,9 @@ final class ReplyParser {
 		}
 		StringBuilder line = new StringBuilder(end - start);
 		for (int i = start; i < end; i++) {
-			char c = reply.charAt(i);
-			line.append(isControl(c) ? ((c == '\t') ? ' ' : REPLACEMENT) : c);
+			line.append(Printable.printed(reply.charAt(i)));
 		}
 		return line.toString();
-	}
-
-	private static boolean isControl(char c) {
-		return c < ' ' || c == 0x7f || (c >= 0x80 && c < 0xa0);
 	}
 
 	/** The reply code of a line, or -1 if the line does not start with one. */
@@ -249,12 +244,7 @@ final class ReplyParser {
 
 	static String abbreviate(String text) {
 		String shown = (text.length() > 60) ? text.substring(0, 60) + "..." : text;
-		StringBuilder out = new StringBuilder(shown.length());
-		for (int i = 0; i < shown.length(); i++) {
-			char c = shown.charAt(i);
-			out.append(isControl(c) ? REPLACEMENT : c);
-		}
-		return out.toString();
+		return Printable.sanitise(shown);
 	}
 
 }

@@ -2,7 +2,9 @@ package dev.resilientmail.transport;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 
 import org.eclipse.angus.mail.util.LineInputStream;
 
@@ -11,7 +13,10 @@ import org.eclipse.angus.mail.util.LineInputStream;
  * reply or a line without end would fill the heap. Lines are cut at {@link #MAX_LINE}
  * bytes and replies at {@link #MAX_LINES} lines or {@link #MAX_REPLY} bytes; beyond,
  * reading fails with {@link ReplyTooLongException}, which the transport reports as a
- * protocol error.
+ * protocol error. A reply must also be complete within the reply timeout: the socket's
+ * read timeout restarts with every byte, so a server that trickles a byte now and then
+ * could otherwise hold a send for hours; beyond, reading fails with
+ * {@link ReplyTimeoutException}, a read timeout.
  */
 final class BoundedLineInputStream extends LineInputStream {
 
@@ -29,8 +34,16 @@ final class BoundedLineInputStream extends LineInputStream {
 
 	private int bytesInReply;
 
-	BoundedLineInputStream(InputStream in) {
+	private final Clock clock;
+
+	private final long replyTimeoutMillis;
+
+	private long deadline = Long.MAX_VALUE;
+
+	BoundedLineInputStream(InputStream in, Clock clock, long replyTimeoutMillis) {
 		super(in);
+		this.clock = clock;
+		this.replyTimeoutMillis = replyTimeoutMillis;
 	}
 
 	/** Called before each reply is read. */
@@ -38,6 +51,7 @@ final class BoundedLineInputStream extends LineInputStream {
 		this.linesInReply = 0;
 		this.bytesInReply = 0;
 		this.line = this.buffer;
+		this.deadline = this.clock.millis() + this.replyTimeoutMillis;
 	}
 
 	@Override
@@ -46,6 +60,10 @@ final class BoundedLineInputStream extends LineInputStream {
 		int c;
 		boolean sawAny = false;
 		while ((c = this.in.read()) != -1) {
+			if (this.clock.millis() > this.deadline) {
+				throw new ReplyTimeoutException("server reply not complete within " + this.replyTimeoutMillis
+						+ " ms (session property " + CapturingSmtpTransport.REPLY_TIMEOUT + ")");
+			}
 			sawAny = true;
 			if (c == '\n') {
 				break;
@@ -75,6 +93,17 @@ final class BoundedLineInputStream extends LineInputStream {
 			throw new ReplyTooLongException("server reply longer than " + MAX_REPLY + " bytes");
 		}
 		return new String(this.line, 0, length, StandardCharsets.UTF_8);
+	}
+
+	/** The server took longer than the reply timeout to send one reply. */
+	static final class ReplyTimeoutException extends SocketTimeoutException {
+
+		private static final long serialVersionUID = 1L;
+
+		ReplyTimeoutException(String message) {
+			super(message);
+		}
+
 	}
 
 	/** The server broke the protocol's size limits. */

@@ -10,8 +10,11 @@ import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.resilientmail.internal.Printable;
 import dev.resilientmail.classify.ReplyClassifier;
 import dev.resilientmail.DeliveryListener;
+import dev.resilientmail.DeliveryReport;
+import dev.resilientmail.SmtpFailure;
 import dev.resilientmail.reply.SmtpCommand;
 import dev.resilientmail.reply.SmtpExchange;
 import dev.resilientmail.reply.SmtpReply;
@@ -87,6 +90,9 @@ final class Capture {
 
 	private SmtpCommand lastCommand;
 
+	/** The message being sent, recorded reply by reply; {@code null} between messages. */
+	private Transaction transaction;
+
 	Capture(Properties properties) {
 		this.capacity = positive(properties, MAX_EXCHANGES, 256);
 		this.maxChars = positive(properties, MAX_CHARS, 64 * 1024);
@@ -101,7 +107,7 @@ final class Capture {
 		this.built = new SmtpExchange[this.capacity];
 	}
 
-	private static int positive(Properties properties, String key, int defaultValue) {
+	static int positive(Properties properties, String key, int defaultValue) {
 		Object value = properties.get(key);
 		if (value == null) {
 			return defaultValue;
@@ -129,7 +135,24 @@ final class Capture {
 	void commandSent(String line) {
 		SmtpCommand command = commandOf(line);
 		this.pendingCommand = command;
-		this.pendingLine = (command == SmtpCommand.AUTH) ? redactAuth(line) : line;
+		// control characters out, as in replies: a command line ends up in log lines
+		this.pendingLine = Printable.sanitise((command == SmtpCommand.AUTH) ? redactAuth(line) : line);
+	}
+
+	/** Records the replies of a message's transaction in {@code transaction} from now. */
+	void begin(Transaction transaction) {
+		this.transaction = transaction;
+	}
+
+	/** Ends the recording of the message's transaction. */
+	void end() {
+		this.transaction = null;
+	}
+
+	/** Whether the last command sent (or the one waiting for its reply) is AUTH. */
+	boolean inAuth() {
+		return this.pendingCommand == SmtpCommand.AUTH
+				|| (this.pendingCommand == null && this.lastCommand == SmtpCommand.AUTH);
 	}
 
 	/** Called with each reply Angus read ({@code null} when none came). */
@@ -144,6 +167,9 @@ final class Capture {
 		this.pendingCommand = null;
 		this.pendingLine = null;
 		this.lastCommand = command;
+		if (this.transaction != null) {
+			this.transaction.replied(command, reply);
+		}
 		record(command, line, reply);
 	}
 
@@ -168,6 +194,28 @@ final class Capture {
 				log.debug("{}", exchange);
 			}
 			notifyExchange(exchange);
+		}
+	}
+
+	void notifyFailed(SmtpFailure failure) {
+		if (this.listener != DeliveryListener.NONE) {
+			try {
+				this.listener.onFailed(failure);
+			}
+			catch (RuntimeException ex) {
+				log.warn("DeliveryListener.onFailed threw; ignored", ex);
+			}
+		}
+	}
+
+	void notifyDelivered(DeliveryReport report) {
+		if (this.listener != DeliveryListener.NONE) {
+			try {
+				this.listener.onDelivered(report);
+			}
+			catch (RuntimeException ex) {
+				log.warn("DeliveryListener.onDelivered threw; ignored", ex);
+			}
 		}
 	}
 
@@ -289,6 +337,15 @@ final class Capture {
 
 	private static boolean startsWith(String line, String word) {
 		return line.regionMatches(true, 0, word, 0, word.length());
+	}
+
+	/**
+	 * The initial response of an {@code AUTH MECHANISM RESPONSE} line, or {@code null}.
+	 */
+	static String authInitialResponse(String line) {
+		int first = line.indexOf(' ');
+		int second = (first < 0) ? -1 : line.indexOf(' ', first + 1);
+		return (second < 0) ? null : line.substring(second + 1).trim();
 	}
 
 	/** Keeps {@code AUTH MECHANISM}, hides any initial response (credentials). */

@@ -1,38 +1,25 @@
 package dev.resilientmail.transport;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.net.Socket;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Objects;
 
 import jakarta.mail.Address;
-import jakarta.mail.Header;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
 import jakarta.mail.URLName;
-import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
-import org.eclipse.angus.mail.util.LineInputStream;
 
 import dev.resilientmail.SmtpFailure;
-import dev.resilientmail.classify.Classification;
 import dev.resilientmail.DeliveryListener;
 import dev.resilientmail.DeliveryReport;
-import dev.resilientmail.RecipientOutcome;
 import dev.resilientmail.reply.SmtpCommand;
-import dev.resilientmail.reply.SmtpReply;
 
 /**
  * Angus Mail's SMTP transport, recording every reply and throwing typed failures.
@@ -61,25 +48,33 @@ import dev.resilientmail.reply.SmtpReply;
  * <p>
  * Replies are read with limits (8 KiB per line, 100 lines or 64 KiB per reply): a server
  * that sends more ends the connection with a {@link dev.resilientmail.TransientFailure}
- * of reason {@code PROTOCOL_ERROR}.
+ * of reason {@code PROTOCOL_ERROR}. One reply may take at most {@link #REPLY_TIMEOUT}
+ * (default 2 minutes) in full, however slowly the server trickles it (the socket's read
+ * timeout restarts with every byte): a send waits for a reply at most that long plus one
+ * read timeout, and then fails as a timed-out connection ({@code CONNECTION_FAILED}).
  * <p>
- * Refused before anything is sent: no recipients, a recipient without a domain, a CR or
- * LF in an envelope address or a header ({@code SendFailedException} or
- * {@code MessagingException}); a message larger than the {@code SIZE} the server
- * advertised ({@link dev.resilientmail.PermanentFailure} of reason
+ * Refused before anything is sent: no recipients, a recipient without a domain, a CR, LF
+ * or NUL in an envelope address (recipients, {@code SMTPMessage.setEnvelopeFrom},
+ * {@code mail.smtp.from}) or a CR or LF in a header ({@code SendFailedException} or
+ * {@code MessagingException}, never retried); a message larger than the {@code SIZE} the
+ * server advertised ({@link dev.resilientmail.PermanentFailure} of reason
  * {@code MESSAGE_TOO_LARGE}, before MAIL FROM).
  *
  * @since 0.1.0
  */
 public class CapturingSmtpTransport extends SMTPTransport {
 
-	private static final VarHandle LINE_INPUT = lineInputHandle();
-
-	private static final VarHandle SERVER_INPUT = serverInputHandle();
-
-	private static final VarHandle SERVER_SOCKET = serverSocketHandle();
+	/**
+	 * Session property: the longest time one server reply may take in full, in
+	 * milliseconds (default 120000).
+	 */
+	public static final String REPLY_TIMEOUT = "resilient-mail.reply-timeout";
 
 	private final Capture capture;
+
+	private final int replyTimeoutMillis;
+
+	private final String protocol;
 
 	private final FailureTranslator translator;
 
@@ -93,13 +88,12 @@ public class CapturingSmtpTransport extends SMTPTransport {
 
 	private boolean readingReply;
 
-	private long messageStart = -1;
-
-	private List<InternetAddress> messageRecipients = List.of();
+	private Secrets secrets = Secrets.NONE;
 
 	private DeliveryReport lastReport;
 
-	private List<InternetAddress> lastSent = List.of();
+	/** The last message delivered, for its report on demand. */
+	private Transaction lastSent;
 
 	/**
 	 * Creates the transport; Jakarta Mail calls this when the session selects it.
@@ -119,7 +113,9 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	 */
 	protected CapturingSmtpTransport(Session session, URLName urlname, String name, boolean isSSL) {
 		super(session, urlname, name, isSSL);
+		this.protocol = name;
 		this.capture = new Capture(session.getProperties());
+		this.replyTimeoutMillis = Capture.positive(session.getProperties(), REPLY_TIMEOUT, 120_000);
 		this.translator = new FailureTranslator(this.capture);
 		this.tuning = new SocketTuning(session.getProperties());
 		this.providerHint = new StreamProviderHint(session.getProperties());
@@ -169,10 +165,14 @@ public class CapturingSmtpTransport extends SMTPTransport {
 
 	/**
 	 * Returns the report of the last message this transport delivered, or {@code null}
-	 * when the last send failed or nothing was sent yet.
+	 * when the last send failed or nothing was sent yet. It is built on first request
+	 * when neither INFO logging nor a listener needed it already.
 	 * @return the last report
 	 */
 	public synchronized DeliveryReport lastDeliveryReport() {
+		if (this.lastReport == null && this.lastSent != null) {
+			return buildReport(this.lastSent);
+		}
 		return this.lastReport;
 	}
 
@@ -190,6 +190,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		this.tuning.check();
 		this.protocolError = false;
 		this.reader = null;
+		this.secrets = Secrets.of(user, password);
 		long from = this.capture.position();
 		this.capture.connecting();
 		try {
@@ -199,15 +200,24 @@ public class CapturingSmtpTransport extends SMTPTransport {
 			SmtpFailure failure = (getRequireStartTLS() && !supportsExtension("STARTTLS")
 					&& this.translator.endedAfterGreetingWithoutStartTls(from))
 							? this.translator.startTlsMissing(ex, from)
-							: this.translator.connectFailure(ex, from, this.protocolError);
+							: this.translator.connectFailure(ex, from, this.protocolError, host);
 			Capture.log.warn("connect to {}:{} failed: {}", host, port, failure.getMessage());
-			notifyFailed(failure);
+			this.capture.notifyFailed(failure);
 			throw failure;
 		}
 	}
 
 	@Override
 	protected void sendCommand(String cmd) throws MessagingException {
+		if (CallerInput.breaksLine(cmd)) {
+			// the caller's input is checked before sending; this is the last guard for
+			// what Angus builds from settings we do not know of
+			throw new MessagingException("refusing to send: the SMTP command '" + CallerInput.escape(cmd)
+					+ "' contains CR, LF or NUL; it was not sent");
+		}
+		if (Capture.commandOf(cmd) == SmtpCommand.AUTH) {
+			this.secrets = this.secrets.withSent(Capture.authInitialResponse(cmd));
+		}
 		this.capture.commandSent(cmd);
 		try {
 			super.sendCommand(cmd);
@@ -222,10 +232,10 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	protected int readServerResponse() throws MessagingException {
 		// the greeting is the first read on a new socket (and the EHLO reply after
 		// STARTTLS on the layered one): tune it before the client writes anything
-		if (SERVER_SOCKET != null) {
-			this.tuning.apply((Socket) SERVER_SOCKET.get(this));
-		}
-		BoundedLineInputStream bounded = boundedReader();
+		this.tuning.apply(AngusInternals.socket(this));
+		BoundedLineInputStream bounded = AngusInternals.boundedReader(this, this.reader, this.capture.clock,
+				this.replyTimeoutMillis);
+		this.reader = bounded;
 		if (bounded != null) {
 			bounded.startReply();
 		}
@@ -237,10 +247,10 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		catch (MessagingException ex) {
 			if (ex.getCause() instanceof BoundedLineInputStream.ReplyTooLongException) {
 				this.protocolError = true;
-				abort(bounded);
+				AngusInternals.abort(bounded);
 			}
 			else if (ex.getCause() instanceof IOException) {
-				closeWithoutWaiting();
+				AngusInternals.closeWithoutWaiting(this);
 			}
 			this.capture.replied(null);
 			throw ex;
@@ -249,11 +259,24 @@ public class CapturingSmtpTransport extends SMTPTransport {
 			this.readingReply = false;
 		}
 		String reply = getLastServerResponse();
+		if (reply != null && reply != super.getLastServerResponse()) {
+			AngusInternals.replaceLastResponse(this, reply);
+		}
 		if (code == -1 && reply != null && !reply.isEmpty() && !reply.equals("[EOF]")) {
 			this.protocolError = true;
 		}
 		this.capture.replied((code == -1 && !this.protocolError) ? null : reply);
 		return code;
+	}
+
+	/**
+	 * Returns the last reply with the credentials of this connection redacted: Angus puts
+	 * this text into its {@code AuthenticationFailedException}, and a server may echo
+	 * what it was sent.
+	 */
+	@Override
+	public synchronized String getLastServerResponse() {
+		return this.secrets.redact(super.getLastServerResponse(), this.capture.inAuth());
 	}
 
 	/**
@@ -279,7 +302,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 			// line of an endless stream (and break the transcript): end the connection
 			// here, the next command fails and Angus finishes the close
 			this.protocolError = true;
-			abort(this.reader);
+			AngusInternals.abort(this.reader);
 			return;
 		}
 		try {
@@ -297,20 +320,21 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	public synchronized void sendMessage(Message message, Address[] addresses)
 			throws MessagingException, SendFailedException {
 		this.lastReport = null;
-		this.lastSent = List.of();
-		refuseBadInput(message, addresses);
+		this.lastSent = null;
+		CallerInput.refuse(message, addresses, this.session, this.protocol);
 		List<InternetAddress> recipients = new ArrayList<>(addresses.length);
-		for (Address address : addresses) {
-			if (address instanceof InternetAddress internet && !internet.isGroup()) {
+		for (Address address : CallerInput.individuals(addresses)) {
+			if (address instanceof InternetAddress internet) {
 				recipients.add(internet);
 			}
 		}
 		if (message instanceof MimeMessage mime) {
 			refuseOverSize(mime, recipients);
 		}
-		this.messageRecipients = recipients;
-		this.messageStart = this.capture.position();
+		Transaction transaction = new Transaction(recipients);
+		long start = this.capture.position();
 		this.protocolError = false;
+		this.capture.begin(transaction);
 		ClassLoader caller = this.providerHint.enter();
 		try {
 			super.sendMessage(message, addresses);
@@ -319,85 +343,38 @@ public class CapturingSmtpTransport extends SMTPTransport {
 			if (ex instanceof SmtpFailure) {
 				throw ex;
 			}
-			if (this.capture.position() == this.messageStart && !(ex instanceof SendFailedException)) {
+			if (this.capture.position() == start && !(ex instanceof SendFailedException)) {
 				// refused before anything was sent (not a MimeMessage, not connected)
 				throw ex;
 			}
-			SmtpFailure failure = this.translator.messageFailure(ex, this.messageStart, recipients, this.protocolError);
+			SmtpFailure failure = this.translator.messageFailure(ex, transaction, this.protocolError);
 			Capture.log.warn("send failed: {}", failure.getMessage());
-			notifyFailed(failure);
+			this.capture.notifyFailed(failure);
 			throw failure;
 		}
 		finally {
+			this.capture.end();
 			this.providerHint.exit(caller);
-			this.messageRecipients = List.of();
 		}
-		this.lastSent = recipients;
+		this.lastSent = transaction;
 		if (Capture.log.isInfoEnabled() || this.capture.listener != DeliveryListener.NONE) {
-			DeliveryReport report = buildReport(recipients);
+			DeliveryReport report = buildReport(transaction);
 			if (report != null) {
 				Capture.log.info("delivered to {} recipient(s): {}", recipients.size(),
 						report.finalReply().lines().get(0));
 			}
 		}
-		if (this.capture.listener != DeliveryListener.NONE && this.lastReport != null) {
-			try {
-				this.capture.listener.onDelivered(this.lastReport);
-			}
-			catch (RuntimeException ex) {
-				Capture.log.warn("DeliveryListener.onDelivered threw; ignored", ex);
-			}
+		if (this.lastReport != null) {
+			this.capture.notifyDelivered(this.lastReport);
 		}
 	}
 
-	private DeliveryReport buildReport(List<InternetAddress> recipients) {
+	private DeliveryReport buildReport(Transaction transaction) {
 		if (this.lastReport != null) {
 			return this.lastReport;
 		}
-		List<Capture.Raw> raws = this.capture.rawSince(this.messageStart);
-		SmtpReply finalReply = null;
-		for (Capture.Raw raw : raws) {
-			if (raw.command() == SmtpCommand.END_OF_DATA) {
-				finalReply = Capture.parseQuietly(raw.reply()).orElse(null);
-			}
-		}
-		if (finalReply == null) {
-			return null;
-		}
-		Classification success = this.capture.classifier.classify(finalReply, SmtpCommand.END_OF_DATA);
-		List<RecipientOutcome> outcomes = new ArrayList<>(recipients.size());
-		for (InternetAddress recipient : recipients) {
-			outcomes.add(new RecipientOutcome(recipient, RecipientOutcome.Status.DELIVERED,
-					java.util.Optional.of(finalReply), success));
-		}
-		this.lastReport = new DeliveryReport(outcomes, finalReply, this.capture.transcript(), 1);
+		this.lastReport = transaction.report(this.capture.classifier, this.capture.transcript());
 		return this.lastReport;
-	}
-
-	/**
-	 * Returns the report of the message just delivered, building it on demand.
-	 * @return the report, or {@code null} when the last send did not succeed
-	 */
-	public synchronized DeliveryReport deliveryReport() {
-		if (this.lastReport == null && !this.lastSent.isEmpty()) {
-			return buildReport(this.lastRecipients());
-		}
-		return this.lastReport;
-	}
-
-	private List<InternetAddress> lastRecipients() {
-		return this.lastSent;
-	}
-
-	private void notifyFailed(SmtpFailure failure) {
-		if (this.capture.listener != DeliveryListener.NONE) {
-			try {
-				this.capture.listener.onFailed(failure);
-			}
-			catch (RuntimeException ex) {
-				Capture.log.warn("DeliveryListener.onFailed threw; ignored", ex);
-			}
-		}
 	}
 
 	/**
@@ -406,17 +383,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	 */
 	private void refuseOverSize(MimeMessage message, List<InternetAddress> recipients) throws MessagingException {
 		checkConnected();
-		String parameter = getExtensionParameter("SIZE");
-		if (parameter == null || parameter.isBlank()) {
-			return;
-		}
-		long limit;
-		try {
-			limit = Long.parseLong(parameter.trim());
-		}
-		catch (NumberFormatException ex) {
-			return;
-		}
+		long limit = WireSize.advertised(getExtensionParameter("SIZE"));
 		if (limit <= 0) {
 			return;
 		}
@@ -424,228 +391,8 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		if (size > limit) {
 			SmtpFailure failure = this.translator.tooLarge(size, limit, recipients);
 			Capture.log.warn("send refused: {}", failure.getMessage());
-			notifyFailed(failure);
+			this.capture.notifyFailed(failure);
 			throw failure;
-		}
-	}
-
-	/**
-	 * Refuses what a server must never see, before anything is sent: no recipients, a
-	 * recipient without a domain (RFC 5321 needs local-part@domain; a server may append
-	 * its own domain and deliver elsewhere), and header injection: a CR or LF in an
-	 * envelope address, or in a header value other than a folding line break (CRLF
-	 * followed by a space or tab).
-	 */
-	private static void refuseBadInput(Message message, Address[] addresses) throws MessagingException {
-		Objects.requireNonNull(message, "message");
-		List<Address> individuals = (addresses != null) ? individuals(addresses) : List.of();
-		if (individuals.isEmpty()) {
-			throw new SendFailedException(
-					"refusing to send: no recipient addresses"
-							+ ((addresses != null && addresses.length > 0)
-									? " (only empty groups: " + Arrays.toString(addresses) + ")" : "")
-							+ "; nothing was sent");
-		}
-		List<Address> bad = new ArrayList<>();
-		for (Address address : addresses) {
-			if (address instanceof InternetAddress internet && hasLineBreak(internet.getAddress())) {
-				bad.add(address);
-			}
-		}
-		if (!bad.isEmpty()) {
-			throw new SendFailedException("refusing to send: recipient address contains CR or LF (header injection?): "
-					+ bad.stream().map((a) -> escape(((InternetAddress) a).getAddress())).toList()
-					+ "; nothing was sent", null, new Address[0], new Address[0], bad.toArray(new Address[0]));
-		}
-		for (Address address : individuals) {
-			if (address instanceof InternetAddress internet && !hasDomain(internet.getAddress())) {
-				bad.add(address);
-			}
-		}
-		if (!bad.isEmpty()) {
-			throw new SendFailedException("refusing to send: recipient address without a domain: "
-					+ bad.stream().map((a) -> "'" + escape(((InternetAddress) a).getAddress()) + "'").toList()
-					+ "; an SMTP recipient must be local-part@domain (only 'postmaster' may stand alone);"
-					+ " nothing was sent", null, new Address[0], new Address[0], bad.toArray(new Address[0]));
-		}
-		if (message instanceof MimeMessage mime) {
-			if (anyHeaderLineBreak(mime)) {
-				Enumeration<Header> headers = mime.getAllHeaders();
-				while (headers.hasMoreElements()) {
-					Header header = headers.nextElement();
-					if (hasBareLineBreak(header.getName()) || hasBareLineBreak(header.getValue())) {
-						throw new MessagingException("refusing to send: header '" + escape(header.getName())
-								+ "' contains a CR or LF that is not a folding line break (header injection?): '"
-								+ escape(header.getValue()) + "'; nothing was sent");
-					}
-				}
-			}
-			Address[] from = mime.getFrom();
-			if (from != null) {
-				for (Address address : from) {
-					if (address instanceof InternetAddress internet && hasLineBreak(internet.getAddress())) {
-						throw new MessagingException("refusing to send: sender address contains CR or LF: '"
-								+ escape(internet.getAddress()) + "'; nothing was sent");
-					}
-				}
-			}
-		}
-	}
-
-	/** The addresses with groups replaced by their members, as Angus sends them. */
-	private static List<Address> individuals(Address[] addresses) {
-		List<Address> individuals = new ArrayList<>(addresses.length);
-		for (Address address : addresses) {
-			if (address instanceof InternetAddress internet && internet.isGroup()) {
-				try {
-					InternetAddress[] members = internet.getGroup(true);
-					if (members != null) {
-						individuals.addAll(Arrays.asList(members));
-					}
-				}
-				catch (AddressException ex) {
-					// Angus then sends the group as it is; so be it
-					individuals.add(address);
-				}
-			}
-			else {
-				individuals.add(address);
-			}
-		}
-		return individuals;
-	}
-
-	private static boolean hasDomain(String address) {
-		if (address == null) {
-			return false;
-		}
-		int at = address.lastIndexOf('@');
-		return (at > 0 && at < address.length() - 1) || address.equalsIgnoreCase("postmaster");
-	}
-
-	/**
-	 * Whether any header line holds a CR or LF: most messages have none (no folded
-	 * header), and then the header-by-header check, which builds a name and a value per
-	 * header, has nothing to find.
-	 */
-	private static boolean anyHeaderLineBreak(MimeMessage message) throws MessagingException {
-		Enumeration<String> lines = message.getAllHeaderLines();
-		while (lines.hasMoreElements()) {
-			if (hasLineBreak(lines.nextElement())) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private static boolean hasLineBreak(String text) {
-		return text != null && (text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0);
-	}
-
-	private static boolean hasBareLineBreak(String text) {
-		if (text == null) {
-			return false;
-		}
-		for (int i = 0; i < text.length(); i++) {
-			char c = text.charAt(i);
-			if (c == '\r' || c == '\n') {
-				int next = i + 1;
-				if (c == '\r' && next < text.length() && text.charAt(next) == '\n') {
-					next++;
-				}
-				if (next >= text.length() || (text.charAt(next) != ' ' && text.charAt(next) != '\t')) {
-					return true;
-				}
-				i = next - 1;
-			}
-		}
-		return false;
-	}
-
-	private static String escape(String text) {
-		return (text == null) ? "null" : text.replace("\r", "\\r").replace("\n", "\\n");
-	}
-
-	private BoundedLineInputStream boundedReader() {
-		if (LINE_INPUT == null) {
-			return null;
-		}
-		Object current = LINE_INPUT.get(this);
-		if (current == null) {
-			return null;
-		}
-		if (current != this.reader) {
-			// Angus made a new reader (new connection, or after STARTTLS): put ours in
-			// its place, on the buffered stream that Angus's reader reads (both are set
-			// together, before any read); reading through Angus's reader costs a
-			// virtual call per byte
-			Object buffered = (SERVER_INPUT != null) ? SERVER_INPUT.get(this) : null;
-			this.reader = new BoundedLineInputStream((InputStream) ((buffered != null) ? buffered : current));
-			LINE_INPUT.set(this, this.reader);
-		}
-		return this.reader;
-	}
-
-	private static void abort(BoundedLineInputStream bounded) {
-		if (bounded != null) {
-			try {
-				bounded.close();
-			}
-			catch (IOException ex) {
-				// closing a broken connection; nothing to add
-			}
-		}
-	}
-
-	/**
-	 * A read that timed out or failed ends the connection, and Angus closes it next. Over
-	 * TLS the JDK's {@code SSLSocket.close()} first waits up to the read timeout for the
-	 * server's close_notify, which a stalled server never sends: the failure would take
-	 * two timeouts instead of one.
-	 */
-	private void closeWithoutWaiting() {
-		if (SERVER_SOCKET != null && SERVER_SOCKET.get(this) instanceof Socket socket) {
-			try {
-				socket.setSoTimeout(1);
-			}
-			catch (IOException ex) {
-				// already closed
-			}
-		}
-	}
-
-	private static VarHandle serverSocketHandle() {
-		try {
-			return MethodHandles.privateLookupIn(SMTPTransport.class, MethodHandles.lookup())
-				.findVarHandle(SMTPTransport.class, "serverSocket", Socket.class);
-		}
-		catch (ReflectiveOperationException | RuntimeException ex) {
-			Capture.log.debug("cannot reach the socket on this Angus Mail version ({}); a timed-out TLS"
-					+ " connection may take another timeout to close", ex.toString());
-			return null;
-		}
-	}
-
-	private static VarHandle serverInputHandle() {
-		try {
-			return MethodHandles.privateLookupIn(SMTPTransport.class, MethodHandles.lookup())
-				.findVarHandle(SMTPTransport.class, "serverInput", BufferedInputStream.class);
-		}
-		catch (ReflectiveOperationException | RuntimeException ex) {
-			// read through Angus's reader instead: slower, same result
-			return null;
-		}
-	}
-
-	private static VarHandle lineInputHandle() {
-		try {
-			return MethodHandles.privateLookupIn(SMTPTransport.class, MethodHandles.lookup())
-				.findVarHandle(SMTPTransport.class, "lineInputStream", LineInputStream.class);
-		}
-		catch (ReflectiveOperationException | RuntimeException ex) {
-			Capture.log.warn("cannot bound the length of SMTP replies on this Angus Mail version ({}); "
-					+ "a broken server could send an endless reply", ex.toString());
-			return null;
 		}
 	}
 

@@ -1,15 +1,16 @@
 package dev.resilientmail.transport;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.mail.internet.InternetAddress;
 
 import dev.resilientmail.SmtpFailure;
-import dev.resilientmail.UncertainDelivery;
 import dev.resilientmail.classify.Classification;
+import dev.resilientmail.internal.Printable;
 import dev.resilientmail.classify.FailureKind;
 import dev.resilientmail.classify.FailureReason;
 import dev.resilientmail.RecipientOutcome;
@@ -66,19 +67,32 @@ final class FailureTranslator {
 	}
 
 	Failing failingOf(Raw raw, boolean protocolError) {
-		Optional<SmtpReply> reply = Capture.parseQuietly(raw.reply());
+		return failingOf(raw.command(), raw.reply(), protocolError);
+	}
+
+	Failing failingOf(SmtpCommand command, String rawReply, boolean protocolError) {
+		Optional<SmtpReply> reply = Capture.parseQuietly(rawReply);
 		if (reply.isEmpty()) {
-			boolean garbage = protocolError
-					|| (raw.reply() != null && !raw.reply().isEmpty() && !raw.reply().equals("[EOF]"));
-			return new Failing(raw.command(), reply,
-					garbage ? PROTOCOL_ERROR : Classification.connectionFailed(raw.command() == SmtpCommand.CONNECT));
+			boolean garbage = protocolError || (rawReply != null && !rawReply.isEmpty() && !rawReply.equals("[EOF]"));
+			return new Failing(command, reply,
+					garbage ? PROTOCOL_ERROR : Classification.connectionFailed(command == SmtpCommand.CONNECT));
 		}
-		return new Failing(raw.command(), reply, this.capture.classifier.classify(reply.get(), raw.command()));
+		return new Failing(command, reply, this.capture.classifier.classify(reply.get(), command));
 	}
 
 	/** A failure while connecting, greeting, saying EHLO, STARTTLS or AUTH. */
-	SmtpFailure connectFailure(Exception cause, long from, boolean protocolError) {
+	SmtpFailure connectFailure(Exception cause, long from, boolean protocolError, String host) {
 		List<Raw> raws = this.capture.rawSince(from);
+		Optional<String> certificate = TlsVerification.problem(cause, host);
+		if (certificate.isPresent()) {
+			SmtpCommand command = raws.isEmpty() ? SmtpCommand.CONNECT : raws.get(raws.size() - 1).command();
+			Failing failing = new Failing(command, Optional.empty(), TlsVerification.CERTIFICATE_REFUSED);
+			SmtpFailure.Details details = new SmtpFailure.Details(Optional.empty(), command,
+					TlsVerification.CERTIFICATE_REFUSED, this.capture.transcript(), List.of(), 1);
+			return SmtpFailure.of(describe(failing) + ": " + certificate.get()
+					+ "; nothing was sent, no credentials either (not retried: waiting does not change a certificate)",
+					details, cause);
+		}
 		Failing failing;
 		if (raws.isEmpty()) {
 			failing = new Failing(SmtpCommand.CONNECT, Optional.empty(),
@@ -94,7 +108,7 @@ final class FailureTranslator {
 		}
 		SmtpFailure.Details details = new SmtpFailure.Details(failing.reply(), failing.command(),
 				failing.classification(), this.capture.transcript(), List.of(), 1);
-		return SmtpFailure.of(describe(failing, null) + detail(cause), details, cause);
+		return SmtpFailure.of(describe(failing) + detail(cause), details, cause);
 	}
 
 	/**
@@ -124,7 +138,7 @@ final class FailureTranslator {
 		Failing failing = new Failing(command, Optional.empty(), STARTTLS_MISSING);
 		SmtpFailure.Details details = new SmtpFailure.Details(Optional.empty(), command, STARTTLS_MISSING,
 				this.capture.transcript(), List.of(), 1);
-		return SmtpFailure.of(describe(failing, null) + ": STARTTLS is required (mail.smtp.starttls.required)"
+		return SmtpFailure.of(describe(failing) + ": STARTTLS is required (mail.smtp.starttls.required)"
 				+ " but the server did not offer it; nothing was sent, no credentials either", details, cause);
 	}
 
@@ -137,140 +151,134 @@ final class FailureTranslator {
 		}
 		SmtpFailure.Details details = new SmtpFailure.Details(Optional.empty(), SmtpCommand.MAIL, TOO_LARGE,
 				this.capture.transcript(), outcomes, 1);
-		return SmtpFailure.of(describe(failing, null) + ": the message is " + size
-				+ " bytes and the server's EHLO reply advertised SIZE " + limit
-				+ "; nothing was sent (no MAIL FROM, no upload)", details, null);
+		return SmtpFailure
+			.of(describe(failing) + ": the message is " + size + " bytes and the server's EHLO reply advertised SIZE "
+					+ limit + "; nothing was sent (no MAIL FROM, no upload)", details, null);
 	}
 
-	/** A failure while sending a message, with one outcome per recipient. */
-	SmtpFailure messageFailure(Exception cause, long from, List<InternetAddress> recipients, boolean protocolError) {
-		List<Raw> raws = this.capture.rawSince(from);
-		List<Raw> rcpts = new ArrayList<>();
-		Raw mail = null;
-		Raw data = null;
-		Raw dot = null;
-		Raw rcptWithoutReply = null;
-		boolean rejectedSome = false;
-		for (Raw raw : raws) {
-			switch (raw.command()) {
-				case MAIL -> mail = raw;
-				case DATA -> data = raw;
-				case END_OF_DATA -> dot = raw;
-				case RCPT -> {
-					rcpts.add(raw);
-					Optional<SmtpReply> reply = Capture.parseQuietly(raw.reply());
-					if (reply.isEmpty()) {
-						rcptWithoutReply = raw;
-					}
-					else if (reply.get().isFailure()) {
-						rejectedSome = true;
-					}
-				}
-				default -> {
-				}
-			}
-		}
-		Failing transaction = null;
+	/**
+	 * A failure while sending a message, with one outcome per recipient, from what the
+	 * transaction recorded (never from the transcript, which may have dropped the first
+	 * replies of a large message).
+	 */
+	SmtpFailure messageFailure(Exception cause, Transaction transaction, boolean protocolError) {
+		Replies replies = new Replies();
+		Failing transaction0 = null;
 		boolean uncertain = false;
-		boolean deliveredToAccepted = false;
-		if (dot != null) {
-			Optional<SmtpReply> reply = Capture.parseQuietly(dot.reply());
+		SmtpReply finalReply = null;
+		if (transaction.endOfDataSent()) {
+			Optional<SmtpReply> reply = Capture.parseQuietly(transaction.endOfDataReply());
 			if (reply.isEmpty()) {
 				// the whole message and its final dot went out: the server may have taken
 				// it
 				uncertain = true;
-				transaction = new Failing(SmtpCommand.END_OF_DATA, Optional.empty(),
+				transaction0 = new Failing(SmtpCommand.END_OF_DATA, Optional.empty(),
 						Classification.connectionFailed(false));
 			}
 			else if (reply.get().isFailure()) {
-				transaction = failingOf(dot, false);
+				transaction0 = failingOf(SmtpCommand.END_OF_DATA, transaction.endOfDataReply(), false);
 			}
 			else {
 				// mail.smtp.sendpartial: the accepted recipients got the message
-				deliveredToAccepted = true;
+				finalReply = reply.get();
 			}
 		}
-		else if (data != null) {
-			Failing failing = failingOf(data, protocolError);
-			boolean dataRefused = failing.reply().isEmpty() || failing.reply().get().codeClass() != 3;
-			transaction = dataRefused ? failing : new Failing(SmtpCommand.DATA, Optional.empty(),
+		else if (transaction.dataSent()) {
+			Failing failing = failingOf(SmtpCommand.DATA, transaction.dataReply(), protocolError);
+			// 354 to DATA, 250 to a BDAT chunk: anything else refused the transaction
+			boolean dataRefused = failing.reply().isEmpty() || failing.reply().get().isFailure();
+			transaction0 = dataRefused ? failing : new Failing(SmtpCommand.DATA, Optional.empty(),
 					protocolError ? PROTOCOL_ERROR : Classification.connectionFailed(false));
 		}
-		else if (mail != null && !Capture.parseQuietly(mail.reply()).map((r) -> !r.isFailure()).orElse(false)) {
-			transaction = failingOf(mail, protocolError);
-		}
-		else if (rcptWithoutReply != null) {
-			transaction = failingOf(rcptWithoutReply, protocolError);
-		}
-		else if (rejectedSome) {
-			transaction = new Failing(SmtpCommand.RCPT, Optional.empty(), ABANDONED);
+		else if (transaction.mailSent()
+				&& !Capture.parseQuietly(transaction.mailReply()).map((r) -> !r.isFailure()).orElse(false)) {
+			transaction0 = failingOf(SmtpCommand.MAIL, transaction.mailReply(), protocolError);
 		}
 		else {
-			SmtpCommand last = raws.isEmpty() ? SmtpCommand.ANY : raws.get(raws.size() - 1).command();
-			transaction = new Failing(last, Optional.empty(),
-					protocolError ? PROTOCOL_ERROR : Classification.connectionFailed(false));
+			transaction0 = rcptStageFailure(transaction, replies, protocolError);
 		}
-		if (transaction == null && !deliveredToAccepted) {
-			transaction = new Failing(SmtpCommand.RCPT, Optional.empty(), ABANDONED);
-		}
-		Failing fallback = (transaction != null) ? transaction
+		Failing fallback = (transaction0 != null) ? transaction0
 				: new Failing(SmtpCommand.RCPT, Optional.empty(), ABANDONED);
-		SmtpReply finalReply = deliveredToAccepted ? Capture.parseQuietly(dot.reply()).orElse(null) : null;
+		Classification delivered = (finalReply != null)
+				? this.capture.classifier.classify(finalReply, SmtpCommand.END_OF_DATA) : null;
+		List<InternetAddress> recipients = transaction.recipients();
 		List<RecipientOutcome> outcomes = new ArrayList<>(recipients.size());
-		List<Failing> causes = new ArrayList<>(recipients.size());
 		for (int i = 0; i < recipients.size(); i++) {
 			InternetAddress recipient = recipients.get(i);
-			Raw rcpt = (i < rcpts.size()) ? rcpts.get(i) : null;
-			Optional<SmtpReply> rcptReply = (rcpt != null) ? Capture.parseQuietly(rcpt.reply()) : Optional.empty();
-			if (rcptReply.isPresent() && rcptReply.get().isFailure()) {
-				Failing own = failingOf(rcpt, false);
+			Failing own = transaction.rcptSent(i) ? replies.of(SmtpCommand.RCPT, transaction.rcptReply(i)) : null;
+			if (own != null && own.reply().isPresent() && own.reply().get().isFailure()) {
 				// 421 closes the session: it says nothing about this recipient
-				Status status = (rcptReply.get().code() == 421) ? Status.NOT_DELIVERED : Status.REJECTED;
+				Status status = (own.reply().get().code() == 421) ? Status.NOT_DELIVERED : Status.REJECTED;
 				outcomes.add(new RecipientOutcome(recipient, status, own.reply(), own.classification()));
-				causes.add(own);
 			}
-			else if (rcptReply.isPresent() && deliveredToAccepted) {
-				outcomes.add(new RecipientOutcome(recipient, Status.DELIVERED, Optional.of(finalReply),
-						this.capture.classifier.classify(finalReply, SmtpCommand.END_OF_DATA)));
+			else if (own != null && own.reply().isPresent() && finalReply != null) {
+				outcomes.add(new RecipientOutcome(recipient, Status.DELIVERED, Optional.of(finalReply), delivered));
 			}
 			else {
-				Status status = (uncertain && rcptReply.isPresent()) ? Status.UNCERTAIN : Status.NOT_DELIVERED;
+				Status status = (uncertain && own != null && own.reply().isPresent()) ? Status.UNCERTAIN
+						: Status.NOT_DELIVERED;
 				outcomes.add(new RecipientOutcome(recipient, status, fallback.reply(), fallback.classification()));
-				causes.add(fallback);
 			}
 		}
-		Failing primary = mostSevere(causes, fallback);
-		SmtpFailure.Details details = new SmtpFailure.Details(primary.reply(), primary.command(),
-				primary.classification(), this.capture.transcript(), outcomes, 1);
-		String message = describe(primary, outcomes) + detail(cause);
+		// the details take the failing reply of the most severe recipient
+		SmtpFailure.Details details = new SmtpFailure.Details(fallback.reply(), fallback.command(),
+				fallback.classification(), this.capture.transcript(), outcomes, 1);
+		Failing primary = new Failing(details.command(), details.reply(), details.classification());
+		String message = describe(primary) + detail(cause);
 		if (uncertain) {
-			return new UncertainDelivery("connection lost after the message was sent and before the final reply;"
-					+ " it may have been delivered: " + message, details, cause);
+			message = "connection lost after the message was sent and before the final reply;"
+					+ " it may have been delivered: " + message;
 		}
 		return SmtpFailure.of(message, details, cause);
 	}
 
-	private static Failing mostSevere(List<Failing> causes, Failing fallback) {
-		Failing worst = null;
-		for (Failing candidate : causes) {
-			if (worst == null || severity(candidate.kind()) > severity(worst.kind())) {
-				worst = candidate;
+	/**
+	 * Why a transaction ended during its RCPT commands: a RCPT without a reply (the
+	 * connection broke), recipients rejected (the client gave up on the rest), or a
+	 * failure after the last RCPT.
+	 */
+	private Failing rcptStageFailure(Transaction transaction, Replies replies, boolean protocolError) {
+		boolean rejectedSome = false;
+		int sent = 0;
+		for (int i = 0; i < transaction.recipients().size() && transaction.rcptSent(i); i++) {
+			sent++;
+			String reply = transaction.rcptReply(i);
+			Failing failing = replies.of(SmtpCommand.RCPT, reply);
+			if (failing.reply().isEmpty()) {
+				return failingOf(SmtpCommand.RCPT, reply, protocolError);
 			}
+			rejectedSome |= failing.reply().get().isFailure();
 		}
-		return (worst != null) ? worst : fallback;
+		if (rejectedSome) {
+			return new Failing(SmtpCommand.RCPT, Optional.empty(), ABANDONED);
+		}
+		SmtpCommand last = (sent > 0) ? SmtpCommand.RCPT : transaction.mailSent() ? SmtpCommand.MAIL : SmtpCommand.ANY;
+		return new Failing(last, Optional.empty(),
+				protocolError ? PROTOCOL_ERROR : Classification.connectionFailed(false));
 	}
 
-	private static int severity(FailureKind kind) {
-		return switch (kind) {
-			case POLICY_PERMANENT -> 4;
-			case PERMANENT -> 3;
-			case POLICY_TRANSIENT -> 2;
-			case TRANSIENT -> 1;
-			case SUCCESS -> 0;
-		};
+	/**
+	 * Parsed and classified replies of one failure, each text once: the RCPT replies of a
+	 * large message are mostly the same few texts.
+	 */
+	private final class Replies {
+
+		private final Map<String, Failing> seen = new HashMap<>();
+
+		Failing of(SmtpCommand command, String reply) {
+			if (reply == null) {
+				return new Failing(command, Optional.empty(), Classification.connectionFailed(false));
+			}
+			return this.seen.computeIfAbsent(reply, (text) -> failingOf(command, text, false));
+		}
+
 	}
 
-	static String describe(Failing failing, List<RecipientOutcome> outcomes) {
+	/**
+	 * The headline of a failure; {@link SmtpFailure} adds the recipient counts from its
+	 * outcomes.
+	 */
+	static String describe(Failing failing) {
 		Classification c = failing.classification();
 		StringBuilder out = new StringBuilder();
 		out.append(c.kind())
@@ -290,17 +298,11 @@ final class FailureTranslator {
 		else if (c.reason() == FailureReason.PROTOCOL_ERROR) {
 			out.append(": unreadable reply");
 		}
-		else if (c == STARTTLS_MISSING || c == TOO_LARGE) {
+		else if (c == STARTTLS_MISSING || c == TOO_LARGE || c == TlsVerification.CERTIFICATE_REFUSED) {
 			out.append(": refused locally");
 		}
 		else {
 			out.append(": no reply");
-		}
-		if (outcomes != null && !outcomes.isEmpty()) {
-			long delivered = outcomes.stream().filter(RecipientOutcome::isDelivered).count();
-			long rejected = outcomes.stream().filter((o) -> o.status() == Status.REJECTED).count();
-			out.append(String.format(Locale.ROOT, " [recipients: %d delivered, %d rejected, %d not delivered]",
-					delivered, rejected, outcomes.size() - delivered - rejected));
 		}
 		return out.toString();
 	}
@@ -326,27 +328,9 @@ final class FailureTranslator {
 		if (root instanceof java.io.IOException || root instanceof java.security.GeneralSecurityException) {
 			// a certificate problem is a GeneralSecurityException under the SSLException
 			return " (" + (tls ? "TLS handshake failed: " : "") + root.getClass().getSimpleName() + ": "
-					+ printable(root.getMessage()) + ")";
+					+ Printable.sanitise(root.getMessage()) + ")";
 		}
 		return "";
-	}
-
-	/** Control characters out: exception texts end up in log lines. */
-	private static String printable(String text) {
-		StringBuilder out = null;
-		for (int i = 0; i < text.length(); i++) {
-			char c = text.charAt(i);
-			if (c < ' ' || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
-				if (out == null) {
-					out = new StringBuilder(text.length()).append(text, 0, i);
-				}
-				out.append('\uFFFD');
-			}
-			else if (out != null) {
-				out.append(c);
-			}
-		}
-		return (out != null) ? out.toString() : text;
 	}
 
 }

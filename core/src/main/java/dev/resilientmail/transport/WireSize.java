@@ -37,6 +37,22 @@ final class WireSize {
 	 * Whether the message is larger than {@code limit} bytes; the exact size when it is,
 	 * else -1.
 	 */
+	/**
+	 * The limit of an EHLO {@code SIZE} parameter, 0 when there is none (absent, blank,
+	 * unreadable, or 0: "no fixed limit").
+	 */
+	static long advertised(String parameter) {
+		if (parameter == null || parameter.isBlank()) {
+			return 0;
+		}
+		try {
+			return Math.max(0, Long.parseLong(parameter.trim()));
+		}
+		catch (NumberFormatException ex) {
+			return 0;
+		}
+	}
+
 	static long over(MimeMessage message, long limit) throws MessagingException {
 		try {
 			long bound = upperBound(message);

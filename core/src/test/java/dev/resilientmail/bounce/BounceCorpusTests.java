@@ -44,8 +44,8 @@ class BounceCorpusTests {
 			"kind", 95.0, "reason", 88.0, "retry", 95.0);
 
 	/** What this parser reaches on the corpus, percent: a drop below fails the build. */
-	private static final Map<String, Double> FLOORS = Map.of("recipients", 95.5, "status", 95.0, "action", 94.0, "kind",
-			92.5, "reason", 78.0, "retry", 94.5);
+	private static final Map<String, Double> FLOORS = Map.of("recipients", 97.5, "status", 97.5, "action", 96.0, "kind",
+			94.5, "reason", 81.5, "retry", 96.0);
 
 	/**
 	 * The issue's target is none; two remain, both from the classifier reading words in

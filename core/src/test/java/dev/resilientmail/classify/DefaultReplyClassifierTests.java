@@ -3,11 +3,13 @@ package dev.resilientmail.classify;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.resilientmail.reply.EnhancedStatusCode;
@@ -49,14 +51,14 @@ class DefaultReplyClassifierTests {
 				row("451 4.7.650 The mail server [192.0.2.25] has been temporarily rate limited due to IP reputation.",
 						"MAIL", POLICY_TRANSIENT, FailureReason.SENDER_BLOCKED, true, "4.7.650"),
 				row("451 4.7.500 Server busy. Please try again later from [192.0.2.1]. (AS77714)", "RCPT",
-						POLICY_TRANSIENT, FailureReason.SYSTEM_ERROR, true, "4.7.500"),
+						POLICY_TRANSIENT, FailureReason.RATE_LIMITED, true, "4.7.500"),
 				row("421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints",
 						"MAIL", POLICY_TRANSIENT, FailureReason.RATE_LIMITED, true, "4.7.0"),
-				// a 5xx quota that resets: permanent for this attempt, still worth a
-				// later retry
-				row("550 5.4.5 Daily user sending limit exceeded.", "MAIL", PERMANENT, FailureReason.RATE_LIMITED, true,
+				// a 5xx limit that resets is transient: the type a user catches says
+				// waiting helps
+				row("550 5.4.5 Daily user sending limit exceeded.", "MAIL", TRANSIENT, FailureReason.RATE_LIMITED, true,
 						"5.4.5"),
-				row("554 5.2.121 Recipient's hourly message receipt limit exceeded", "RCPT", PERMANENT,
+				row("554 5.2.121 Recipient's hourly message receipt limit exceeded", "RCPT", TRANSIENT,
 						FailureReason.RATE_LIMITED, true, "5.2.121"),
 				row("421 4.7.0 Too many concurrent SMTP connections from this IP", "CONNECT", TRANSIENT,
 						FailureReason.CONNECTION_LIMIT, true, "4.7.0"),
@@ -79,7 +81,7 @@ class DefaultReplyClassifierTests {
 						FailureReason.AUTHENTICATION_REQUIRED, false, "5.7.0"),
 				// "try again later": retry even on a 5xx whose reason allows it, never on
 				// an unknown mailbox
-				row("554 5.3.0 Unable to process the message now, try again later", "END_OF_DATA", PERMANENT,
+				row("554 5.3.0 Unable to process the message now, try again later", "END_OF_DATA", TRANSIENT,
 						FailureReason.SYSTEM_ERROR, true, "5.3.0"),
 				row("550 5.1.1 User unknown; do not try again later", "RCPT", PERMANENT, FailureReason.MAILBOX_UNKNOWN,
 						false, "5.1.1"),
@@ -225,7 +227,7 @@ class DefaultReplyClassifierTests {
 	@Test
 	void ruleNeverTurnsASuccessIntoAFailure() {
 		ReplyClassifier withRule = this.classifier
-			.withRules(List.of(ClassificationRule.builder().command(SmtpCommand.ANY).kind(PERMANENT).build()));
+			.withRules(List.of(ClassificationRule.builder().enhancedCode("*.*.*").kind(PERMANENT).build()));
 		assertThat(withRule.classify(SmtpReply.parse("250 2.1.5 Ok"), SmtpCommand.RCPT).kind()).isEqualTo(SUCCESS);
 		assertThat(withRule.classify(SmtpReply.parse("550 5.1.1 User unknown"), SmtpCommand.RCPT).kind())
 			.isEqualTo(PERMANENT);
@@ -276,6 +278,126 @@ class DefaultReplyClassifierTests {
 			.build();
 		assertThat(rule).hasToString("when code=550 enhanced-code=5.7.* command=RCPT text=/(?i)quota/ then"
 				+ " kind=TRANSIENT reason=MAILBOX_FULL retry=true retry-after=PT5M");
+	}
+
+	/**
+	 * The decision order of the classification guide, one step per row: reply, phase,
+	 * expected reason, the rule that decides.
+	 */
+	@ParameterizedTest(name = "{2} by {3}: {0}")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					550 5.7.26 This message does not pass DMARC and has been blocked        | END_OF_DATA | SENDER_AUTHENTICATION | dmarc-code
+					452 4.5.3 Your message has too many recipients                          | RCPT        | TOO_MANY_RECIPIENTS   | too-many-recipients-code
+					451 4.7.650 The mail server has been temporarily rate limited due to IP reputation | MAIL | SENDER_BLOCKED | microsoft-reputation-throttle-text
+					452 4.5.3 rate limit exceeded                                           | RCPT        | RATE_LIMITED          | rate-limit-code-conflict
+					422 4.2.2 Greylisted, please try again in a few moments.               | RCPT        | GREYLISTED            | greylisting
+					550 5.2.1 The user you are trying to contact is receiving mail at a rate that prevents additional messages from being delivered | RCPT | RATE_LIMITED | rate-limit
+					550 5.7.1 No such user                                                  | RCPT        | MAILBOX_UNKNOWN       | mailbox-unknown
+					554 5.7.1 <bob@example.com>: Relay access denied                        | RCPT        | RELAY_DENIED          | relay-denied
+					554 5.7.1 <bob@example.com>: Recipient address rejected: Access denied  | RCPT        | SENDER_BLOCKED        | postfix-restriction-wrapper
+					550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown in relay recipient table | RCPT | MAILBOX_UNKNOWN | mailbox-unknown
+					550 5.2.2 <bob@example.com>... Mailbox Full                             | RCPT        | MAILBOX_FULL          | mailbox-full-code
+					553 5.1.3 Invalid recipient address                                     | RCPT        | PROTOCOL_ERROR        | address-syntax-code
+					550 5.1.1 some words nobody wrote a rule for                            | RCPT        | MAILBOX_UNKNOWN       | registry-mailbox-unknown
+					550 some words nobody wrote a rule for                                  | RCPT        | MAILBOX_UNKNOWN       | basic-550-rcpt
+					550 some words nobody wrote a rule for                                  | MAIL        | SENDER_BLOCKED        | basic-550-mail
+					599 some words nobody wrote a rule for                                  | ANY         | UNKNOWN               | basic-permanent
+					""")
+	void eachStepOfTheDecisionOrderDecidesWhereTheGuideSays(String reply, String phase, FailureReason reason,
+			String rule) {
+		Classification classification = classify(reply, SmtpCommand.parse(phase));
+		assertThat(classification.reason()).as(classification.evidence().toString()).isEqualTo(reason);
+		assertThat(classification.ruleIds()).isEqualTo(rule);
+	}
+
+	/** The kinds of mistakes of 0.1 that issue 14 names. */
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					450 4.2.0 <info@domain.example>: Recipient address rejected: Greylisted     | RCPT        | GREYLISTED     | TRANSIENT
+					454 5.5.1 STARTTLS may not be repeated                                    | STARTTLS    | PROTOCOL_ERROR | TRANSIENT
+					550 5.5.2 Error: bare <LF> received                                        | END_OF_DATA | PROTOCOL_ERROR | PERMANENT
+					452 4.1.1 <bob@example.net> too many recent messages; Try again later      | RCPT        | RATE_LIMITED   | TRANSIENT
+					554 Rejected by mx.spamfilter.example                                      | RCPT        | SENDER_BLOCKED | POLICY_PERMANENT
+					""")
+	void wordingsThatMisledTheKeywordListsAreReadForTheirMeaning(String reply, String phase, FailureReason reason,
+			FailureKind kind) {
+		Classification classification = classify(reply, SmtpCommand.parse(phase));
+		assertThat(classification.reason()).as(classification.evidence().toString()).isEqualTo(reason);
+		assertThat(classification.kind()).isEqualTo(kind);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					421 4.3.2 Service not available, closing transmission channel
+					421 4.3.2 <client.example[192.0.2.1]>: Client host rejected: Service not available, closing transmission channel
+					421 4.3.2 <bob@example.com>: Sender address rejected: Service not available, closing transmission channel
+					421 4.3.2 <bob@example.com>: Recipient address rejected: Service not available, closing transmission channel
+					421 4.3.2 <client.example>: Helo command rejected: Service not available, closing transmission channel
+					""")
+	void postfixAccessMapServiceNotAvailableIsATransientFailureWithTheServersCode(String reply) {
+		for (SmtpCommand phase : List.of(SmtpCommand.CONNECT, SmtpCommand.HELO, SmtpCommand.MAIL, SmtpCommand.RCPT,
+				SmtpCommand.ANY)) {
+			Classification classification = classify(reply, phase);
+			assertThat(classification.kind()).as(phase + " " + classification.evidence()).isEqualTo(TRANSIENT);
+			assertThat(classification.reason()).isEqualTo(FailureReason.SYSTEM_ERROR);
+			assertThat(classification.enhancedCode()).hasToString("4.3.2");
+			assertThat(classification.enhancedCodeInferred()).isFalse();
+		}
+	}
+
+	@Test
+	void replyOfOnlyAddressesAndUrlsIsClassifiedByItsCodes() {
+		Classification classification = classify(
+				"550 5.1.1 <bob@example.com> https://support.example/help bob@example.com 192.0.2.1", SmtpCommand.RCPT);
+		assertThat(classification.reason()).isEqualTo(FailureReason.MAILBOX_UNKNOWN);
+		assertThat(classification.ruleIds()).isEqualTo("registry-mailbox-unknown");
+		assertThat(classify("421 <bob@example.com> [192.0.2.1]", SmtpCommand.CONNECT).kind()).isEqualTo(TRANSIENT);
+	}
+
+	@Test
+	void evidenceNamesTheRuleAndWhatItMatched() {
+		assertThat(classify("450 4.2.0 Greylisted", SmtpCommand.RCPT).evidence())
+			.containsExactly("greylisting: phrase 'greylisted'");
+		assertThat(classify("421 4.7.0 [TSS04] Messages from 192.0.2.1 deferred", SmtpCommand.MAIL).evidence())
+			.containsExactly("yahoo-temporary-deferral: signal 'tss04'");
+		assertThat(classify("554 5.3.0 Unable to process the message now, try again later", SmtpCommand.END_OF_DATA)
+			.evidence()).containsExactly("temporary-system-problem: phrase 'unable to process'",
+					"retry-later: phrase 'try again later'");
+		assertThat(classify("550 5.1.1 User unknown", SmtpCommand.MAIL).ruleIds())
+			.isEqualTo("mailbox-unknown+sender-phase");
+		assertThat(classify("250 2.1.5 Ok", SmtpCommand.RCPT).evidence()).isEmpty();
+	}
+
+	@Test
+	void retryIsAlwaysTheKindsRetryAdvice() {
+		for (String reply : List.of("550 5.4.5 Daily user sending limit exceeded", "451 4.7.1 Greylisted",
+				"550 5.1.1 User unknown", "421 4.7.28 unusual rate", "554 5.7.1 Relay access denied")) {
+			Classification classification = classify(reply, SmtpCommand.RCPT);
+			assertThat(classification.retry()).as(reply).isEqualTo(classification.kind().isRetryable());
+		}
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new Classification(PERMANENT, FailureReason.RATE_LIMITED, new EnhancedStatusCode(5, 4, 5),
+					false, true, Optional.empty()))
+			.withMessageContaining("retry advice true contradicts kind PERMANENT");
+	}
+
+	@Test
+	void userRuleWithOnlyCommandAnyIsRefusedAndRetryMustAgreeWithKind() {
+		assertThatIllegalStateException()
+			.isThrownBy(() -> ClassificationRule.builder().command(SmtpCommand.ANY).kind(PERMANENT).build())
+			.withMessageContaining("only command ANY would reclassify every failure");
+		assertThatIllegalStateException()
+			.isThrownBy(() -> ClassificationRule.builder().code(550).kind(PERMANENT).retry(true).build())
+			.withMessageContaining("retry=true contradicts kind=PERMANENT");
+		ReplyClassifier withRule = this.classifier
+			.withRules(List.of(ClassificationRule.builder().code(554).text("(?i)relay").retry(true).build()));
+		Classification classification = withRule.classify(SmtpReply.parse("554 5.7.1 Relay access denied"),
+				SmtpCommand.RCPT);
+		assertThat(classification.kind()).as("retry alone keeps the policy-ness").isEqualTo(POLICY_TRANSIENT);
+		assertThat(classification.evidence().get(0)).startsWith("user-rule-1: when code=554");
 	}
 
 	private Classification classify(String reply, SmtpCommand phase) {

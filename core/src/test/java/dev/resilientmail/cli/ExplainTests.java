@@ -28,6 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ExplainTests {
 
+	/**
+	 * The six columns of the contract; {@link #sixColumns} cuts every output line to
+	 * them.
+	 */
 	private static final String HEADER = "code\tenhanced\tenhanced_inferred\tkind\treason\tretry";
 
 	private static final String USER_UNKNOWN = "550 5.1.1 <bob@example.com>: Recipient address rejected: User unknown in virtual mailbox table";
@@ -47,7 +51,9 @@ class ExplainTests {
 						+ HumanExplanation.describe(dev.resilientmail.classify.FailureKind.PERMANENT),
 				"Reason:      MAILBOX_UNKNOWN: "
 						+ HumanExplanation.describe(dev.resilientmail.classify.FailureReason.MAILBOX_UNKNOWN),
-				"Retry:       no: the same message to the same recipient will fail the same way");
+				"Retry:       no: the same message to the same recipient will fail the same way",
+				"Because:     phrase 'recipient address rejected user unknown' (rule mailbox-unknown); enhanced code 5.1.1"
+						+ " given by the server");
 	}
 
 	@Test
@@ -65,11 +71,12 @@ class ExplainTests {
 	}
 
 	@Test
-	void resettingQuotaOnAPermanentReplyIsWorthARetry() {
+	void resettingQuotaOnAPermanentReplyIsTransient() {
 		Result result = explain("explain", "--phase", "MAIL", "550 5.4.5 Daily user sending limit exceeded.");
-		assertThat(result.out()).contains("Kind:        PERMANENT: ")
+		assertThat(result.out()).contains("Kind:        TRANSIENT: ")
 			.contains("Reason:      RATE_LIMITED: ")
-			.contains("Retry:       yes: a limit that resets");
+			.contains("Retry:       yes: sending the same message again later can succeed")
+			.contains("Because:     phrase 'daily user sending limit exceeded' (rule rate-limit)");
 	}
 
 	@Test
@@ -103,7 +110,8 @@ class ExplainTests {
 		Result result = withInput(input, "explain", "--tsv");
 		assertThat(result.status()).isZero();
 		assertThat(result.err()).isEmpty();
-		assertThat(result.outLines()).containsExactly(HEADER, "550\t5.1.1\tfalse\tPERMANENT\tMAILBOX_UNKNOWN\tno",
+		assertThat(sixColumns(result.outLines())).containsExactly(HEADER,
+				"550\t5.1.1\tfalse\tPERMANENT\tMAILBOX_UNKNOWN\tno",
 				"550\t5.7.1\tfalse\tPOLICY_PERMANENT\tSENDER_BLOCKED\tno",
 				"450\t4.2.0\tfalse\tTRANSIENT\tGREYLISTED\tyes",
 				"552\t5.5.3\tfalse\tTRANSIENT\tTOO_MANY_RECIPIENTS\tyes",
@@ -115,7 +123,8 @@ class ExplainTests {
 	void tsvPhaseDecidesWhatABareCodeMeans() {
 		Result result = withInput("RCPT\t550 Requested action not taken\nMAIL\t550 Requested action not taken\n"
 				+ "CONNECT\t554 Requested action not taken\nANY\t550 Requested action not taken\n", "--tsv");
-		assertThat(result.outLines()).containsExactly(HEADER, "550\t5.1.1\ttrue\tPERMANENT\tMAILBOX_UNKNOWN\tno",
+		assertThat(sixColumns(result.outLines())).containsExactly(HEADER,
+				"550\t5.1.1\ttrue\tPERMANENT\tMAILBOX_UNKNOWN\tno",
 				"550\t5.7.1\ttrue\tPOLICY_PERMANENT\tSENDER_BLOCKED\tno",
 				"554\t5.7.1\ttrue\tPOLICY_PERMANENT\tSENDER_BLOCKED\tno", "550\t5.0.0\ttrue\tPERMANENT\tUNKNOWN\tno");
 	}
@@ -141,11 +150,11 @@ class ExplainTests {
 		assertThat(result.status()).isZero();
 		List<String> lines = result.outLines();
 		assertThat(lines).hasSize(10);
-		assertThat(lines.get(0)).isEqualTo(HEADER);
+		assertThat(lines.get(0)).isEqualTo(HEADER + "\trule");
 		for (String line : lines.subList(1, 9)) {
 			String[] columns = line.split("\t", -1);
-			assertThat(columns).as(line).hasSize(6);
-			assertThat(columns[0] + columns[1] + columns[2] + columns[5]).as(line).isEmpty();
+			assertThat(columns).as(line).hasSize(7);
+			assertThat(columns[0] + columns[1] + columns[2] + columns[5] + columns[6]).as(line).isEmpty();
 			assertThat(columns[3]).as(line).isEqualTo("INVALID");
 			assertThat(columns[4]).as(line).isNotBlank().hasSizeLessThan(300);
 		}
@@ -157,14 +166,14 @@ class ExplainTests {
 		assertThat(lines.get(6)).contains("empty");
 		assertThat(lines.get(7)).contains("longer than " + TsvExplanation.MAX_LINE);
 		assertThat(lines.get(8)).contains("more than 100 lines");
-		assertThat(lines.get(9)).isEqualTo("550\t5.1.1\tfalse\tPERMANENT\tMAILBOX_UNKNOWN\tno");
+		assertThat(lines.get(9)).isEqualTo("550\t5.1.1\tfalse\tPERMANENT\tMAILBOX_UNKNOWN\tno\tmailbox-unknown");
 	}
 
 	@Test
 	void tsvAcceptsCrlfAByteOrderMarkAndALastLineWithoutLineBreak() {
 		Result result = withInput("\uFEFFRCPT\t550 5.1.1 User unknown\r\nRCPT\t250 2.1.5 Ok", "explain", "--tsv");
-		assertThat(result.outLines()).containsExactly(HEADER, "550\t5.1.1\tfalse\tPERMANENT\tMAILBOX_UNKNOWN\tno",
-				"250\t2.1.5\tfalse\tSUCCESS\t\tno");
+		assertThat(sixColumns(result.outLines())).containsExactly(HEADER,
+				"550\t5.1.1\tfalse\tPERMANENT\tMAILBOX_UNKNOWN\tno", "250\t2.1.5\tfalse\tSUCCESS\t\tno");
 	}
 
 	@Test
@@ -172,7 +181,7 @@ class ExplainTests {
 		Result result = withInput("RCPT\t5\u00015\tx\u2028y\n", "explain", "--tsv");
 		List<String> lines = result.outLines();
 		assertThat(lines).hasSize(2);
-		assertThat(lines.get(1).split("\t", -1)).hasSize(6);
+		assertThat(lines.get(1).split("\t", -1)).hasSize(7);
 		assertThat(lines.get(1)).doesNotContain("\u0001").doesNotContain("\u2028");
 	}
 
@@ -180,7 +189,7 @@ class ExplainTests {
 	void emptyInputPrintsOnlyTheHeader() {
 		Result result = withInput("", "explain", "--tsv");
 		assertThat(result.status()).isZero();
-		assertThat(result.out()).isEqualTo(HEADER + "\n");
+		assertThat(result.out()).isEqualTo(HEADER + "\trule\n");
 		assertThat(result.err()).isEmpty();
 	}
 
@@ -208,7 +217,7 @@ class ExplainTests {
 		};
 		Result result = explain(broken, "explain", "--tsv");
 		assertThat(result.status()).isEqualTo(1);
-		assertThat(result.outLines()).containsExactly(HEADER, "250\t2.1.5\tfalse\tSUCCESS\t\tno");
+		assertThat(sixColumns(result.outLines())).containsExactly(HEADER, "250\t2.1.5\tfalse\tSUCCESS\t\tno");
 		assertThat(result.err()).contains("cannot read standard input: device gone");
 	}
 
@@ -290,7 +299,7 @@ class ExplainTests {
 		assertThat(finished).as("finished within 60 s").isTrue();
 		assertThat(Files.readString(errors)).isEmpty();
 		assertThat(process.exitValue()).isZero();
-		assertThat(Files.readAllLines(output, StandardCharsets.UTF_8)).containsExactly(HEADER,
+		assertThat(sixColumns(Files.readAllLines(output, StandardCharsets.UTF_8))).containsExactly(HEADER,
 				"550\t5.1.1\tfalse\tPERMANENT\tMAILBOX_UNKNOWN\tno");
 	}
 
@@ -316,6 +325,35 @@ class ExplainTests {
 			return this.out.lines().toList();
 		}
 
+	}
+
+	@Test
+	void tsvAppendsTheDecidingRulesAfterTheSixColumnsOfTheContract() {
+		Result result = withInput(
+				String.join("\n", "RCPT\t450 4.2.0 <info@domain.example>: Recipient address rejected: Greylisted",
+						"RCPT\t554 5.3.0 Unable to process the message now, try again later",
+						"END_OF_DATA\t554 5.7.26 This message does not pass DMARC and is blocked"),
+				"explain", "--tsv");
+		assertThat(result.outLines()).containsExactly(HEADER + "\trule",
+				"450\t4.2.0\tfalse\tTRANSIENT\tGREYLISTED\tyes\tgreylisting",
+				"554\t5.3.0\tfalse\tTRANSIENT\tSYSTEM_ERROR\tyes\ttemporary-system-problem+retry-later",
+				"554\t5.7.26\tfalse\tPOLICY_PERMANENT\tSENDER_AUTHENTICATION\tno\tdmarc-code");
+	}
+
+	@Test
+	void becauseLineNamesThePhraseTheRuleAndWhereTheCodeCameFrom() {
+		Result result = explain("explain", "--phase", "RCPT",
+				"450 4.2.0 <info@domain.example>: Recipient address rejected: Greylisted");
+		assertThat(result.outLines())
+			.contains("Because:     phrase 'greylisted' (rule greylisting); enhanced code 4.2.0 given by the server");
+	}
+
+	/** The first six columns of each line: what scripts read. */
+	private static List<String> sixColumns(List<String> lines) {
+		return lines.stream().map((line) -> {
+			String[] columns = line.split("\t", -1);
+			return (columns.length > 6) ? String.join("\t", java.util.Arrays.copyOf(columns, 6)) : line;
+		}).toList();
 	}
 
 }

@@ -88,7 +88,7 @@ class AdaptiveRateLimiterTests {
 			.rateLimit(100, Duration.ofSeconds(1))
 			.adaptiveRateLimit(adaptive)
 			.build();
-		return new AdaptiveRateLimiter("mx.test:25", policy, this.now::get, null);
+		return new AdaptiveRateLimiter("mx.test:25", policy.rateLimit(), this.now::get, null);
 	}
 
 }

@@ -183,7 +183,7 @@ class FaultMatrixTests {
 		}
 	}
 
-	private static void script(FaultSmtpServer server, Where where, Fault fault) {
+	static void script(FaultSmtpServer server, Where where, Fault fault) {
 		if (where == Where.AFTER_FINAL_REPLY) {
 			// the server answers 250 and then fails the next command on that connection
 			// (the pool's NOOP, or QUIT)

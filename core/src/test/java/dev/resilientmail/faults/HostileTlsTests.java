@@ -5,7 +5,6 @@ import java.util.Properties;
 
 import dev.resilientmail.PolicyRejection;
 import dev.resilientmail.SmtpFailure;
-import dev.resilientmail.TransientFailure;
 import dev.resilientmail.classify.FailureKind;
 import dev.resilientmail.classify.FailureReason;
 import dev.resilientmail.delivery.DeliveryPolicy;
@@ -82,19 +81,42 @@ class HostileTlsTests {
 			.start();
 				MailDelivery delivery = delivery(server).requireStartTls(true)
 					.sslSocketFactory(server.clientSslSocketFactory())
+					.policy(policy(4))
 					.build()) {
 
-			TransientFailure failure = assertThatExceptionOfType(TransientFailure.class)
+			PolicyRejection failure = assertThatExceptionOfType(PolicyRejection.class)
 				.isThrownBy(() -> delivery.send(message()))
 				.actual();
 
-			assertThat(failure.reason()).isEqualTo(FailureReason.CONNECTION_FAILED);
+			assertThat(failure.reason()).isEqualTo(FailureReason.TLS_CERTIFICATE);
+			assertThat(failure.classification().kind()).isEqualTo(FailureKind.POLICY_PERMANENT);
+			assertThat(failure.classification().retry()).isFalse();
+			assertThat(failure.attempts()).as("not retried: waiting does not change a certificate").isEqualTo(1);
+			assertThat(server.connectionCount()).isEqualTo(1);
 			assertThat(failure.command()).isEqualTo(SmtpCommand.STARTTLS);
 			assertThat(failure.reply()).isEmpty();
-			assertThat(failure.getMessage()).contains("TLS handshake failed").contains("127.0.0.1");
+			assertThat(failure.getMessage()).contains("not issued for the host name '127.0.0.1'")
+				.contains("connect to a name the certificate lists");
 			assertThat(server.commands()).as("the handshake failed right after STARTTLS")
 				.anyMatch((line) -> line.startsWith("STARTTLS"))
 				.noneMatch((line) -> line.startsWith("AUTH") || line.startsWith("MAIL"));
+			assertThat(server.messages()).isEmpty();
+		}
+	}
+
+	@Test
+	void selfSignedCertificateOfAnImplicitTlsServerIsRefusedAndNotRetried() throws Exception {
+		try (FaultSmtpServer server = FaultSmtpServer.builder().implicitTls().auth(USER, PASSWORD).start();
+				MailDelivery delivery = delivery(server).protocol("smtps").policy(policy(4)).build()) {
+
+			PolicyRejection failure = assertThatExceptionOfType(PolicyRejection.class)
+				.isThrownBy(() -> delivery.send(message()))
+				.actual();
+
+			assertThat(failure.reason()).isEqualTo(FailureReason.TLS_CERTIFICATE);
+			assertThat(failure.command()).isEqualTo(SmtpCommand.CONNECT);
+			assertThat(failure.attempts()).isEqualTo(1);
+			assertThat(server.connectionCount()).isEqualTo(1);
 			assertThat(server.messages()).isEmpty();
 		}
 	}
@@ -131,14 +153,16 @@ class HostileTlsTests {
 	@Test
 	void certificateNotTrustedIsRefused() throws Exception {
 		try (FaultSmtpServer server = FaultSmtpServer.builder().startTls().auth(USER, PASSWORD).start();
-				MailDelivery delivery = delivery(server).requireStartTls(true).build()) {
+				MailDelivery delivery = delivery(server).requireStartTls(true).policy(policy(4)).build()) {
 
-			SmtpFailure failure = assertThatExceptionOfType(SmtpFailure.class)
+			PolicyRejection failure = assertThatExceptionOfType(PolicyRejection.class)
 				.isThrownBy(() -> delivery.send(message()))
 				.actual();
 
-			assertThat(failure.reason()).isEqualTo(FailureReason.CONNECTION_FAILED);
-			assertThat(failure.getMessage()).contains("TLS handshake failed");
+			assertThat(failure.reason()).isEqualTo(FailureReason.TLS_CERTIFICATE);
+			assertThat(failure.attempts()).as("not retried: waiting does not change a certificate").isEqualTo(1);
+			assertThat(server.connectionCount()).isEqualTo(1);
+			assertThat(failure.getMessage()).contains("certificate is not trusted").contains("trust store");
 			assertThat(server.commands()).noneMatch((line) -> line.startsWith("AUTH"));
 		}
 	}

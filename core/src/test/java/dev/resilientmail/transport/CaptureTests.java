@@ -73,4 +73,40 @@ class CaptureTests {
 		assertThat(capture.transcript()).isEqualTo(capture.transcript());
 	}
 
+	@Test
+	void commandLinesAreEscapedAsRepliesAre() {
+		Capture capture = capture(4);
+		exchange(capture, "MAIL FROM:<a@example.com>\r\nRCPT TO:<eve@example.net>\u0000", "250 2.1.0 Ok");
+
+		SmtpExchange exchange = capture.transcript().exchanges().get(0);
+
+		assertThat(exchange.commandLine())
+			.isEqualTo("MAIL FROM:<a@example.com>\uFFFD\uFFFDRCPT TO:<eve@example.net>\uFFFD");
+		assertThat(exchange.toString()).doesNotContain("\r").hasLineCount(2);
+	}
+
+	@Test
+	void transactionKeepsEveryRecipientsReplyWhenTheRingKeepsFew() throws Exception {
+		Capture capture = capture(2);
+		java.util.List<jakarta.mail.internet.InternetAddress> recipients = new java.util.ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			recipients.add(new jakarta.mail.internet.InternetAddress("r" + i + "@example.com"));
+		}
+		Transaction transaction = new Transaction(recipients);
+		capture.begin(transaction);
+		exchange(capture, "MAIL FROM:<a@example.com>", "250 2.1.0 Ok");
+		for (int i = 0; i < 5; i++) {
+			exchange(capture, "RCPT TO:<r" + i + "@example.com>", (i == 1) ? "550 5.1.1 Unknown" : "250 2.1.5 Ok");
+		}
+		capture.end();
+		exchange(capture, "RCPT TO:<late@example.com>", "250 2.1.5 Ok");
+
+		assertThat(capture.transcript().exchanges()).hasSize(2);
+		assertThat(transaction.mailReply()).isEqualTo("250 2.1.0 Ok");
+		assertThat(transaction.rcptSent(4)).isTrue();
+		assertThat(transaction.rcptReply(0)).isEqualTo("250 2.1.5 Ok");
+		assertThat(transaction.rcptReply(1)).isEqualTo("550 5.1.1 Unknown");
+		assertThat(transaction.dataSent()).isFalse();
+	}
+
 }

@@ -103,8 +103,111 @@ class SecretsTests {
 		assertNoSecretIn(everythingEmitted());
 	}
 
+	@Test
+	void credentialsEchoedInAFailedAuthReplyAreRedactedEverywhere() throws Exception {
+		for (String mechanism : List.of("PLAIN", "LOGIN")) {
+			try (HostileServer server = HostileServer.start((c) -> {
+				echoingAuth(c, "535 5.7.8 bad credentials");
+				c.answerTheRest();
+			})) {
+				Session session = authenticatingSession(TransportScenarioTests.session(server.host(), server.port()),
+						mechanism);
+				CapturingSmtpTransport transport = CapturingSmtpTransport.of(session, "smtp");
+				transport.setDeliveryListener(new RecordingListener());
+				SmtpFailure failure = catchThrowableOfType(SmtpFailure.class,
+						() -> transport.connect(server.host(), server.port(), USER, PASSWORD));
+				record(failure);
+				assertThat(failure.getCause()).as("still Angus's type, for Spring's translation (%s)", mechanism)
+					.isInstanceOf(jakarta.mail.AuthenticationFailedException.class);
+				assertThat(failure.reply()).hasValueSatisfying((reply) -> {
+					assertThat(reply.code()).isEqualTo(535);
+					assertThat(reply.text()).contains("bad credentials").contains(Capture.REDACTED);
+				});
+				record(String.valueOf(failure.reply()));
+				record(transport.getLastServerResponse());
+			}
+		}
+		String emitted = everythingEmitted();
+		assertNoSecretIn(emitted);
+		assertThat(emitted).doesNotContain(USER).doesNotContain(base64(USER));
+	}
+
+	@Test
+	void credentialsEchoedAfterASuccessfulAuthAreRedactedInTheFailureOfTheSend() throws Exception {
+		for (String mechanism : List.of("PLAIN", "LOGIN")) {
+			try (HostileServer server = HostileServer.start((c) -> {
+				echoingAuth(c, "235 2.7.0 Authentication successful");
+				c.command();
+				c.line("250 2.1.0 Ok " + base64(PASSWORD));
+				c.command();
+				c.line("550 5.1.1 <nobody@example.com>: User unknown; you sent " + PASSWORD);
+				c.answerTheRest();
+			})) {
+				Session session = authenticatingSession(TransportScenarioTests.session(server.host(), server.port()),
+						mechanism);
+				CapturingSmtpTransport transport = CapturingSmtpTransport.of(session, "smtp");
+				transport.setDeliveryListener(new RecordingListener());
+				transport.connect(server.host(), server.port(), USER, PASSWORD);
+				try {
+					MimeMessage message = TransportScenarioTests.message(session, "nobody@example.com");
+					SmtpFailure failure = catchThrowableOfType(SmtpFailure.class,
+							() -> transport.sendMessage(message, message.getAllRecipients()));
+					record(failure);
+					assertThat(failure.reply()).hasValueSatisfying(
+							(reply) -> assertThat(reply.text()).contains("User unknown").contains(Capture.REDACTED));
+					record(transport.transcript().toString());
+				}
+				finally {
+					transport.close();
+				}
+			}
+		}
+		String emitted = everythingEmitted();
+		assertNoSecretIn(emitted);
+		assertThat(emitted).doesNotContain(base64(USER));
+	}
+
+	/**
+	 * Greets, offers AUTH PLAIN LOGIN, and answers the AUTH exchange with {@code last}
+	 * followed by everything the client sent, in the form sent and decoded.
+	 */
+	private static void echoingAuth(HostileServer.Conversation c, String last) throws java.io.IOException {
+		c.line("220 mx.hostile ESMTP");
+		c.command();
+		c.line("250-mx.hostile");
+		c.line("250 AUTH PLAIN LOGIN");
+		String auth = c.command();
+		String[] words = auth.split(" ");
+		if (words[1].equalsIgnoreCase("PLAIN")) {
+			String blob = (words.length > 2) ? words[2] : null;
+			if (blob == null) {
+				c.line("334 ");
+				blob = c.command();
+			}
+			String decoded = new String(Base64.getDecoder().decode(blob), StandardCharsets.UTF_8);
+			c.line(last + " blob=" + blob + " decoded=" + decoded.replace('\0', '|'));
+			return;
+		}
+		c.line("334 VXNlcm5hbWU6");
+		String user = c.command();
+		c.line("334 UGFzc3dvcmQ6 user=" + user);
+		String password = c.command();
+		c.line(last + " user=" + user + " pass=" + password + " (" + decode(user) + "/" + decode(password) + ")");
+	}
+
+	private static String decode(String base64) {
+		return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+	}
+
+	private static String base64(String text) {
+		return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+	}
+
 	private Session authenticatingSession(FaultSmtpServer server, String mechanism) {
-		Session session = TransportScenarioTests.session(server);
+		return authenticatingSession(TransportScenarioTests.session(server), mechanism);
+	}
+
+	private Session authenticatingSession(Session session, String mechanism) {
 		session.getProperties().setProperty("mail.smtp.auth", "true");
 		session.getProperties().setProperty("mail.smtp.auth.mechanisms", mechanism);
 		return session;
@@ -115,7 +218,15 @@ class SecretsTests {
 		StringWriter trace = new StringWriter();
 		failure.printStackTrace(new PrintWriter(trace));
 		this.emitted.add(trace.toString());
-		this.emitted.add(String.valueOf(failure));
+		for (Throwable t = failure; t != null; t = (t.getCause() != null) ? t.getCause()
+				: (t instanceof jakarta.mail.MessagingException m) ? m.getNextException() : null) {
+			this.emitted.add(String.valueOf(t));
+			this.emitted.add(String.valueOf(t.getMessage()));
+			this.emitted.add(String.valueOf(t.getLocalizedMessage()));
+			if (t.getCause() == t) {
+				break;
+			}
+		}
 		if (failure instanceof SmtpFailure smtp) {
 			this.emitted.add(smtp.transcript().toString());
 			this.emitted.add(smtp.recipientOutcomes().toString());

@@ -53,7 +53,7 @@ class TransportScenarioTests {
 		transport.connect();
 		try {
 			transport.sendMessage(message, message.getAllRecipients());
-			DeliveryReport report = transport.deliveryReport();
+			DeliveryReport report = transport.lastDeliveryReport();
 			assertThat(report.acceptedRecipients()).extracting(InternetAddress::getAddress)
 				.containsExactly("alice@example.com");
 			assertThat(report.recipientOutcomes()).extracting(RecipientOutcome::status)
@@ -76,8 +76,8 @@ class TransportScenarioTests {
 		transport.connect();
 		try {
 			transport.sendMessage(message, message.getAllRecipients());
-			assertThat(transport.deliveryReport().queueId()).contains("4FhX2d1Zk3z9");
-			assertThat(transport.deliveryReport().transcript().exchanges()).extracting(SmtpExchange::command)
+			assertThat(transport.lastDeliveryReport().queueId()).contains("4FhX2d1Zk3z9");
+			assertThat(transport.lastDeliveryReport().transcript().exchanges()).extracting(SmtpExchange::command)
 				.containsSubsequence(SmtpCommand.CONNECT, SmtpCommand.EHLO, SmtpCommand.MAIL, SmtpCommand.RCPT,
 						SmtpCommand.DATA, SmtpCommand.END_OF_DATA);
 		}

@@ -60,7 +60,7 @@ class TransportWiringTests {
 		try {
 			MimeMessage message = message(session, "alice@example.com");
 			capturing.sendMessage(message, message.getAllRecipients());
-			DeliveryReport report = capturing.deliveryReport();
+			DeliveryReport report = capturing.lastDeliveryReport();
 			assertThat(report.acceptedRecipients()).extracting(InternetAddress::getAddress)
 				.containsExactly("alice@example.com");
 			assertThat(report.finalReply().code()).isEqualTo(250);

@@ -296,9 +296,10 @@ class PostfixScenariosTests {
 			.build()) {
 			SmtpFailure failure = assertThrows(SmtpFailure.class,
 					() -> delivery.send(message(SENDER, "someone@postfix.test")));
-			assertThat(failure).isInstanceOf(TransientFailure.class);
+			assertThat(failure).isInstanceOf(PolicyRejection.class);
 			assertThat(failure.reply()).isEmpty();
-			assertThat(failure.reason()).isEqualTo(FailureReason.CONNECTION_FAILED);
+			assertThat(failure.reason()).isEqualTo(FailureReason.TLS_CERTIFICATE);
+			assertThat(failure.classification().retry()).isFalse();
 			assertThat(failure.transcript().last(SmtpCommand.MAIL)).isEmpty();
 			table.failure("STARTTLS, self-signed certificate not trusted", failure);
 		}
@@ -309,6 +310,7 @@ class PostfixScenariosTests {
 	void authenticatedClientMayRelay() throws MessagingException {
 		try (MailDelivery delivery = MailDelivery.builder("127.0.0.1", postfix.instance().port(Listener.AUTH))
 			.credentials(PostfixInstance.SASL_USER, PostfixInstance.SASL_PASSWORD)
+			.sslSocketFactory(postfix.instance().trustingSocketFactory())
 			.policy(ONE_ATTEMPT)
 			.build()) {
 			DeliveryReport report = delivery.send(message(SENDER, "someone@example.org"));
@@ -325,6 +327,7 @@ class PostfixScenariosTests {
 	void wrongPasswordIsAnAuthenticationPolicyRejection() {
 		try (MailDelivery delivery = MailDelivery.builder("127.0.0.1", postfix.instance().port(Listener.AUTH))
 			.credentials(PostfixInstance.SASL_USER, "not-the-password")
+			.sslSocketFactory(postfix.instance().trustingSocketFactory())
 			.policy(ONE_ATTEMPT)
 			.build()) {
 			SmtpFailure failure = assertThrows(SmtpFailure.class,

@@ -28,7 +28,7 @@ final class ScenarioTable {
 		this.rows.add(new String[] { scenario, failure.reply().map(Object::toString).orElse("(no reply)"),
 				failure.getClass().getSimpleName(), failure.enhancedCode().toString(), failure.reason().name(),
 				failure.command().name(),
-				DeliveryPolicy.defaults().retryOn().contains(failure.classification().kind()) ? "yes" : "no" });
+				DeliveryPolicy.defaults().retry().retryOn().contains(failure.classification().kind()) ? "yes" : "no" });
 	}
 
 	/**

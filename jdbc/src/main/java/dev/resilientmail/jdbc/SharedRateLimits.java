@@ -101,9 +101,9 @@ final class SharedRateLimits implements RatePermitSource {
 
 		SharedDestination(String destination, DeliveryPolicy policy) {
 			this.destination = destination;
-			this.configuredLimit = policy.limitForPeriod();
-			this.period = policy.limitRefreshPeriod();
-			this.adaptive = policy.adaptiveRateLimit();
+			this.configuredLimit = policy.rateLimit().limitForPeriod();
+			this.period = policy.rateLimit().limitRefreshPeriod();
+			this.adaptive = policy.rateLimit().adaptive();
 			this.knownLimit = this.configuredLimit;
 			this.bucket = SharedRateLimits.this.buckets.builder()
 				.build(destination, () -> configuration(this.configuredLimit, this.period));

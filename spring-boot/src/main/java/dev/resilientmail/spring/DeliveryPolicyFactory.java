@@ -102,6 +102,7 @@ final class DeliveryPolicyFactory {
 		notNegative("pool.idle-timeout", pool.getIdleTimeout());
 		positive("timeouts.connect-timeout", timeouts.getConnectTimeout());
 		positive("timeouts.read-timeout", timeouts.getReadTimeout());
+		positive("timeouts.reply-timeout", timeouts.getReplyTimeout());
 		List<ClassificationRule> rules = rules(properties.getClassification().getRules());
 		if (!this.problems.isEmpty()) {
 			throw new InvalidResilientMailConfigurationException(this.problems);
@@ -122,6 +123,7 @@ final class DeliveryPolicyFactory {
 			.adaptiveRateLimit(rateLimiter.isAdaptive())
 			.pool(pool.getMaxConnections(), pool.getMaxMessagesPerConnection(), pool.getIdleTimeout())
 			.timeouts(timeouts.getConnectTimeout(), timeouts.getReadTimeout())
+			.replyTimeout(timeouts.getReplyTimeout())
 			.classificationRules(rules);
 	}
 

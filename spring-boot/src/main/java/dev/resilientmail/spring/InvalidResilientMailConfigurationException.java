@@ -64,7 +64,8 @@ final class InvalidResilientMailConfigurationException extends IllegalStateExcep
 				Map.entry("limitRefreshPeriod", "rate-limiter.limit-refresh-period"),
 				Map.entry("rateLimitTimeout", "rate-limiter.timeout-duration"),
 				Map.entry("connectTimeout", "timeouts.connect-timeout"),
-				Map.entry("readTimeout", "timeouts.read-timeout"), Map.entry("maxConnections", "pool.max-connections"),
+				Map.entry("readTimeout", "timeouts.read-timeout"), Map.entry("replyTimeout", "timeouts.reply-timeout"),
+				Map.entry("maxConnections", "pool.max-connections"),
 				Map.entry("maxMessagesPerConnection", "pool.max-messages-per-connection"),
 				Map.entry("idleTimeout", "pool.idle-timeout"));
 

@@ -581,6 +581,12 @@ public class ResilientMailProperties {
 		private Duration readTimeout = Duration.ofSeconds(60);
 
 		/**
+		 * Longest time one server reply may take in full, however slowly the server sends
+		 * it.
+		 */
+		private Duration replyTimeout = Duration.ofMinutes(2);
+
+		/**
 		 * Returns the connect timeout.
 		 * @return the timeout
 		 */
@@ -610,6 +616,22 @@ public class ResilientMailProperties {
 		 */
 		public void setReadTimeout(Duration readTimeout) {
 			this.readTimeout = readTimeout;
+		}
+
+		/**
+		 * Returns the whole-reply timeout.
+		 * @return the timeout
+		 */
+		public Duration getReplyTimeout() {
+			return this.replyTimeout;
+		}
+
+		/**
+		 * Sets the whole-reply timeout.
+		 * @param replyTimeout the timeout, positive
+		 */
+		public void setReplyTimeout(Duration replyTimeout) {
+			this.replyTimeout = replyTimeout;
 		}
 
 	}

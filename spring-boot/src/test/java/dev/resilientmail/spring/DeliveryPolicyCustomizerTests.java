@@ -38,9 +38,9 @@ class DeliveryPolicyCustomizerTests {
 					() -> (builder) -> builder.jitter(0).reasonWait(FailureReason.RATE_LIMITED, Duration.ofMinutes(2)))
 			.run((context) -> {
 				DeliveryPolicy policy = context.getBean(DeliveryPolicy.class);
-				assertThat(policy.maxAttempts()).as("from the configuration").isEqualTo(7);
-				assertThat(policy.jitter()).isZero();
-				assertThat(policy.reasonWait()).contains(entry(FailureReason.GREYLISTED, Duration.ofMinutes(1)),
+				assertThat(policy.retry().maxAttempts()).as("from the configuration").isEqualTo(7);
+				assertThat(policy.retry().jitter()).isZero();
+				assertThat(policy.retry().reasonWait()).contains(entry(FailureReason.GREYLISTED, Duration.ofMinutes(1)),
 						entry(FailureReason.RATE_LIMITED, Duration.ofMinutes(2)));
 				assertThat(context.getBean(ResilientJavaMailSender.class).delivery().policy()).isSameAs(policy);
 			});
@@ -49,7 +49,7 @@ class DeliveryPolicyCustomizerTests {
 	@Test
 	void customizersApplyInTheirOrder() {
 		this.contextRunner.withUserConfiguration(TwoCustomizers.class)
-			.run((context) -> assertThat(context.getBean(DeliveryPolicy.class).maxAttempts()).isEqualTo(2));
+			.run((context) -> assertThat(context.getBean(DeliveryPolicy.class).retry().maxAttempts()).isEqualTo(2));
 	}
 
 	@Test

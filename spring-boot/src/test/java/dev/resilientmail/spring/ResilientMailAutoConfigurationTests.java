@@ -132,19 +132,20 @@ class ResilientMailAutoConfigurationTests {
 	void theDefaultPolicyFollowsTheDocumentedDefaults() {
 		this.contextRunner.withPropertyValues("spring.mail.host=mx.example.com").run((context) -> {
 			DeliveryPolicy policy = context.getBean(DeliveryPolicy.class);
-			assertThat(policy.maxAttempts()).isEqualTo(4);
-			assertThat(policy.waitDuration()).isEqualTo(Duration.ofSeconds(2));
-			assertThat(policy.backoffMultiplier()).isEqualTo(2.0);
-			assertThat(policy.maxWaitDuration()).isEqualTo(Duration.ofMinutes(1));
-			assertThat(policy.retryOn()).containsExactlyInAnyOrder(FailureKind.TRANSIENT, FailureKind.POLICY_TRANSIENT);
-			assertThat(policy.retryUncertain()).isFalse();
-			assertThat(policy.limitForPeriod()).isEqualTo(14);
-			assertThat(policy.limitRefreshPeriod()).isEqualTo(Duration.ofSeconds(1));
-			assertThat(policy.rateLimitTimeout()).isEqualTo(Duration.ofSeconds(30));
-			assertThat(policy.adaptiveRateLimit()).isTrue();
-			assertThat(policy.maxConnections()).isEqualTo(4);
-			assertThat(policy.maxMessagesPerConnection()).isEqualTo(100);
-			assertThat(policy.idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+			assertThat(policy.retry().maxAttempts()).isEqualTo(4);
+			assertThat(policy.retry().waitDuration()).isEqualTo(Duration.ofSeconds(2));
+			assertThat(policy.retry().backoffMultiplier()).isEqualTo(2.0);
+			assertThat(policy.retry().maxWaitDuration()).isEqualTo(Duration.ofMinutes(1));
+			assertThat(policy.retry().retryOn()).containsExactlyInAnyOrder(FailureKind.TRANSIENT,
+					FailureKind.POLICY_TRANSIENT);
+			assertThat(policy.retry().retryUncertain()).isFalse();
+			assertThat(policy.rateLimit().limitForPeriod()).isEqualTo(14);
+			assertThat(policy.rateLimit().limitRefreshPeriod()).isEqualTo(Duration.ofSeconds(1));
+			assertThat(policy.rateLimit().timeout()).isEqualTo(Duration.ofSeconds(30));
+			assertThat(policy.rateLimit().adaptive()).isTrue();
+			assertThat(policy.pool().maxConnections()).isEqualTo(4);
+			assertThat(policy.pool().maxMessagesPerConnection()).isEqualTo(100);
+			assertThat(policy.pool().idleTimeout()).isEqualTo(Duration.ofSeconds(30));
 			assertThat(policy.classificationRules()).isEmpty();
 			assertThat(context.getBean(ResilientJavaMailSender.class).delivery().policy()).isSameAs(policy);
 		});

@@ -231,7 +231,11 @@ class ResilientMailEndToEndTests {
 	@Test
 	void credentialsFromSpringMailAreUsed() {
 		try (FaultSmtpServer server = FaultSmtpServer.builder().auth("app", "s3cret").requireAuth().start()) {
-			contextRunner(server).withPropertyValues("spring.mail.username=app", "spring.mail.password=s3cret")
+			// this server offers no STARTTLS: say so, or the credentials would wait for
+			// it
+			contextRunner(server)
+				.withPropertyValues("spring.mail.username=app", "spring.mail.password=s3cret",
+						"spring.mail.properties.mail.smtp.starttls.required=false")
 				.run((context) -> {
 					context.getBean(JavaMailSender.class).send(message("alice@example.com"));
 					assertThat(server.awaitMessages(1, TIMEOUT)).hasSize(1);
@@ -265,6 +269,55 @@ class ResilientMailEndToEndTests {
 					// not retried: the same password fails the same way
 					assertThat(server.commands().stream().filter((command) -> command.startsWith("AUTH "))).hasSize(1);
 					assertThat(server.messages()).isEmpty();
+				});
+		}
+	}
+
+	@Test
+	void credentialsEchoedByTheServerNeverReachTheSpringException() {
+		String password = "Wr0ng-s3cret-pw";
+		try (FaultSmtpServer server = FaultSmtpServer.builder()
+			.startTls()
+			.auth("app", "s3cret")
+			.requireAuth()
+			.start()) {
+			// a server that echoes the AUTH PLAIN blob it got, and what it decodes to
+			server.when(Phase.AUTH).respond((call) -> {
+				String blob = call.commandLine().substring(call.commandLine().lastIndexOf(' ') + 1);
+				String decoded = new String(java.util.Base64.getDecoder().decode(blob),
+						java.nio.charset.StandardCharsets.UTF_8);
+				return dev.resilientmail.testkit.Action
+					.reply("535 5.7.8 bad credentials " + blob + " (" + decoded.replace('\0', '/') + ")");
+			});
+			contextRunner(server)
+				.withPropertyValues("spring.mail.username=app", "spring.mail.password=" + password,
+						"spring.mail.properties.mail.smtp.auth.mechanisms=PLAIN")
+				.withBean(MailDeliveryCustomizer.class,
+						() -> (builder) -> builder.sslSocketFactory(server.clientSslSocketFactory()))
+				.run((context) -> {
+					JavaMailSender sender = context.getBean(JavaMailSender.class);
+					MailAuthenticationException failure = catchThrowableOfType(MailAuthenticationException.class,
+							() -> sender.send(message("alice@example.com")));
+					assertThat(failure).isNotNull();
+					StringBuilder emitted = new StringBuilder();
+					java.io.StringWriter trace = new java.io.StringWriter();
+					failure.printStackTrace(new java.io.PrintWriter(trace));
+					emitted.append(trace);
+					for (Throwable t = failure; t != null; t = (t.getCause() != null) ? t.getCause()
+							: (t instanceof jakarta.mail.MessagingException m) ? m.getNextException() : null) {
+						emitted.append(t).append('\n').append(t.getMessage()).append('\n');
+						if (t instanceof SmtpFailure smtp) {
+							emitted.append(smtp.transcript()).append(smtp.reply()).append('\n');
+						}
+					}
+					String base64 = java.util.Base64.getEncoder()
+						.encodeToString(password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+					String blob = java.util.Base64.getEncoder()
+						.encodeToString(("\0app\0" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+					assertThat(emitted.toString()).contains("bad credentials")
+						.doesNotContain(password)
+						.doesNotContain(base64)
+						.doesNotContain(blob);
 				});
 		}
 	}

@@ -97,26 +97,26 @@ class ResilientMailPropertiesTests {
 	void everyKeyBindsAValueOtherThanItsDefault() {
 		this.contextRunner.withInitializer(YamlProperties.from("application-custom.yml")).run((context) -> {
 			DeliveryPolicy policy = context.getBean(DeliveryPolicy.class);
-			assertThat(policy.maxAttempts()).isEqualTo(7);
-			assertThat(policy.waitDuration()).isEqualTo(Duration.ofMillis(250));
-			assertThat(policy.backoffMultiplier()).isEqualTo(1.5);
-			assertThat(policy.maxWaitDuration()).isEqualTo(Duration.ofMinutes(3));
-			assertThat(policy.retryOn()).containsExactly(FailureKind.TRANSIENT);
-			assertThat(policy.retryUncertain()).isTrue();
-			assertThat(policy.jitter()).isEqualTo(0.5);
-			assertThat(policy.maxElapsed()).isEqualTo(Duration.ofHours(2));
-			assertThat(policy.reasonWait()).containsOnly(entry(FailureReason.GREYLISTED, Duration.ofMinutes(5)),
+			assertThat(policy.retry().maxAttempts()).isEqualTo(7);
+			assertThat(policy.retry().waitDuration()).isEqualTo(Duration.ofMillis(250));
+			assertThat(policy.retry().backoffMultiplier()).isEqualTo(1.5);
+			assertThat(policy.retry().maxWaitDuration()).isEqualTo(Duration.ofMinutes(3));
+			assertThat(policy.retry().retryOn()).containsExactly(FailureKind.TRANSIENT);
+			assertThat(policy.retry().retryUncertain()).isTrue();
+			assertThat(policy.retry().jitter()).isEqualTo(0.5);
+			assertThat(policy.retry().maxElapsed()).isEqualTo(Duration.ofHours(2));
+			assertThat(policy.retry().reasonWait()).containsOnly(entry(FailureReason.GREYLISTED, Duration.ofMinutes(5)),
 					entry(FailureReason.RATE_LIMITED, Duration.ofSeconds(90)));
-			assertThat(policy.honourRetryAfter()).isFalse();
-			assertThat(policy.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
-			assertThat(policy.readTimeout()).isEqualTo(Duration.ofSeconds(20));
-			assertThat(policy.limitForPeriod()).isEqualTo(3);
-			assertThat(policy.limitRefreshPeriod()).isEqualTo(Duration.ofSeconds(2));
-			assertThat(policy.rateLimitTimeout()).isEqualTo(Duration.ofSeconds(5));
-			assertThat(policy.adaptiveRateLimit()).isFalse();
-			assertThat(policy.maxConnections()).isEqualTo(2);
-			assertThat(policy.maxMessagesPerConnection()).isEqualTo(10);
-			assertThat(policy.idleTimeout()).isEqualTo(Duration.ofSeconds(45));
+			assertThat(policy.retry().honourRetryAfter()).isFalse();
+			assertThat(policy.timeouts().connect()).isEqualTo(Duration.ofSeconds(3));
+			assertThat(policy.timeouts().read()).isEqualTo(Duration.ofSeconds(20));
+			assertThat(policy.rateLimit().limitForPeriod()).isEqualTo(3);
+			assertThat(policy.rateLimit().limitRefreshPeriod()).isEqualTo(Duration.ofSeconds(2));
+			assertThat(policy.rateLimit().timeout()).isEqualTo(Duration.ofSeconds(5));
+			assertThat(policy.rateLimit().adaptive()).isFalse();
+			assertThat(policy.pool().maxConnections()).isEqualTo(2);
+			assertThat(policy.pool().maxMessagesPerConnection()).isEqualTo(10);
+			assertThat(policy.pool().idleTimeout()).isEqualTo(Duration.ofSeconds(45));
 			assertThat(policy.classificationRules()).hasSize(2);
 			assertThat(policy.classificationRules().get(0)).hasToString(
 					"when code=550 enhanced-code=5.7.* command=END_OF_DATA text=/(?i)quota/ then kind=POLICY_TRANSIENT"
@@ -176,14 +176,14 @@ class ResilientMailPropertiesTests {
 	@Test
 	void enumValuesBindIgnoringCase() {
 		this.contextRunner
-			.withPropertyValues("resilient-mail.retry.retry-on=transient,policy-permanent",
+			.withPropertyValues("resilient-mail.retry.retry-on=transient,policy-transient",
 					"resilient-mail.classification.rules[0].code=452",
 					"resilient-mail.classification.rules[0].command=rcpt",
 					"resilient-mail.classification.rules[0].reason=too-many-recipients")
 			.run((context) -> {
 				DeliveryPolicy policy = context.getBean(DeliveryPolicy.class);
-				assertThat(policy.retryOn()).containsExactlyInAnyOrder(FailureKind.TRANSIENT,
-						FailureKind.POLICY_PERMANENT);
+				assertThat(policy.retry().retryOn()).containsExactlyInAnyOrder(FailureKind.TRANSIENT,
+						FailureKind.POLICY_TRANSIENT);
 				assertThat(policy.classificationRules().get(0))
 					.hasToString("when code=452 command=RCPT then reason=TOO_MANY_RECIPIENTS");
 			});
@@ -192,7 +192,7 @@ class ResilientMailPropertiesTests {
 	@Test
 	void anEmptyRetryOnListRetriesNothing() {
 		this.contextRunner.withPropertyValues("resilient-mail.retry.retry-on=")
-			.run((context) -> assertThat(context.getBean(DeliveryPolicy.class).retryOn()).isEmpty());
+			.run((context) -> assertThat(context.getBean(DeliveryPolicy.class).retry().retryOn()).isEmpty());
 	}
 
 }

@@ -35,7 +35,7 @@ final class AsyncContender implements Contender {
 		this.delivery = MailDelivery.builder(Session.getInstance(sink.sessionProperties()))
 			.policy(DeliveryPolicy.builder()
 				.rateLimit(1_000_000, Duration.ofSeconds(1))
-				.pool(connections, defaults.maxMessagesPerConnection(), defaults.idleTimeout())
+				.pool(connections, defaults.pool().maxMessagesPerConnection(), defaults.pool().idleTimeout())
 				.build())
 			.build();
 	}

@@ -100,8 +100,8 @@ public final class QueuedMemoryBenchmark {
 				.asyncThreads(threads)
 				.build();
 			try {
-				warmUp(delivery, size, Math.max(threads, policy.maxConnections()) * 50);
-				int inFlight = Math.min(threads, policy.maxConnections());
+				warmUp(delivery, size, Math.max(threads, policy.pool().maxConnections()) * 50);
+				int inFlight = Math.min(threads, policy.pool().maxConnections());
 
 				List<CompletableFuture<DeliveryReport>> futures = new ArrayList<>(count);
 				long empty = HeapProbe.retainedHeap();

@@ -40,9 +40,9 @@ class StarterOnlyApplicationTests {
 				// application.yml
 				assertThat(server.commands().stream().filter((command) -> command.startsWith("RCPT TO"))).hasSize(2);
 				DeliveryPolicy policy = context.getBean(DeliveryPolicy.class);
-				assertThat(policy.maxAttempts()).isEqualTo(3);
-				assertThat(policy.waitDuration()).isEqualTo(Duration.ofMillis(20));
-				assertThat(policy.limitForPeriod()).isEqualTo(50);
+				assertThat(policy.retry().maxAttempts()).isEqualTo(3);
+				assertThat(policy.retry().waitDuration()).isEqualTo(Duration.ofMillis(20));
+				assertThat(policy.rateLimit().limitForPeriod()).isEqualTo(50);
 			}
 		}
 	}

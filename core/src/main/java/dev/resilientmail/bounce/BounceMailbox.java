@@ -1,0 +1,452 @@
+package dev.resilientmail.bounce;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.internet.MimeMessage;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads bounces from an IMAP mailbox (with Angus Mail): parses each message in the
+ * folder, hands the {@link BounceReport} to a consumer, then moves the message to the
+ * processed folder, or to the failed folder (with the reason logged) when it cannot be
+ * read or the consumer throws. A message is only removed from the folder after its copy
+ * was stored in the target folder; a message it has not parsed stays where it is.
+ * <p>
+ * {@link #poll()} reads the folder once, on the caller's thread. {@link #start()} keeps
+ * reading on the given scheduler: with IMAP IDLE where the server offers it (a poll, then
+ * a wait for the server to announce a change, then again), else a poll every
+ * {@code pollInterval}. The scheduler is the caller's, so tests run polls without
+ * waiting.
+ *
+ * @since 0.2.0
+ */
+public final class BounceMailbox implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(BounceMailbox.class);
+
+	private final Builder settings;
+
+	private final Session session;
+
+	private final Object lock = new Object();
+
+	private Store store;
+
+	private ScheduledFuture<?> task;
+
+	private volatile boolean closed;
+
+	private BounceMailbox(Builder settings) {
+		this.settings = settings;
+		Properties properties = new Properties();
+		properties.putAll(settings.properties);
+		this.session = Session.getInstance(properties);
+	}
+
+	/**
+	 * Returns a builder.
+	 * @return a new builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Reads every message now in the folder once.
+	 * @return how many messages were handled (moved to the processed or failed folder)
+	 * @throws MessagingException when the mailbox cannot be reached or a folder not
+	 * opened; no message has then been moved or removed
+	 */
+	public int poll() throws MessagingException {
+		synchronized (this.lock) {
+			Store connected = store();
+			Folder folder = connected.getFolder(this.settings.folder);
+			Folder processed = target(connected, this.settings.processedFolder);
+			Folder failed = target(connected, this.settings.failedFolder);
+			folder.open(Folder.READ_WRITE);
+			try {
+				int handled = 0;
+				for (Message message : folder.getMessages()) {
+					if (message.isSet(Flags.Flag.DELETED)) {
+						continue;
+					}
+					String problem = handle(message);
+					Folder destination = (problem == null) ? processed : failed;
+					if (problem != null) {
+						logger.warn("Bounce mailbox: message {} moved to {}: {}", message.getMessageNumber(),
+								destination.getFullName(), problem);
+					}
+					// copy first: the message leaves this folder only once it is stored
+					// there
+					folder.copyMessages(new Message[] { message }, destination);
+					message.setFlag(Flags.Flag.DELETED, true);
+					handled++;
+				}
+				return handled;
+			}
+			finally {
+				folder.close(true);
+			}
+		}
+	}
+
+	/**
+	 * Parses and hands on one message; returns why it goes to the failed folder, or null.
+	 */
+	private String handle(Message message) {
+		BounceReport report;
+		try {
+			report = (message instanceof MimeMessage mime) ? this.settings.parser.parse(mime)
+					: BounceReport.invalid("not a MIME message");
+		}
+		catch (RuntimeException ex) {
+			return "cannot parse: " + ex;
+		}
+		if (report.type() == BounceReport.Type.INVALID) {
+			return report.problem().orElse("cannot be read");
+		}
+		try {
+			this.settings.consumer.accept(report);
+			return null;
+		}
+		catch (RuntimeException ex) {
+			return "the bounce consumer failed: " + ex;
+		}
+	}
+
+	/**
+	 * Starts reading the folder on the scheduler: IDLE where the server offers it, else a
+	 * poll every poll interval. A failed poll is logged and tried again after the
+	 * interval.
+	 * @throws IllegalStateException if already started or closed
+	 */
+	public void start() {
+		synchronized (this.lock) {
+			if (this.task != null || this.closed) {
+				throw new IllegalStateException("the bounce mailbox is already started or closed");
+			}
+			this.task = this.settings.scheduler.schedule(this::cycle, 0, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	private void cycle() {
+		if (this.closed) {
+			return;
+		}
+		long delay = this.settings.pollInterval.toMillis();
+		try {
+			poll();
+			if (this.settings.idle && supportsIdle()) {
+				idleOnce();
+				delay = 0;
+			}
+		}
+		catch (MessagingException | RuntimeException ex) {
+			logger.warn("Bounce mailbox: reading {} failed, trying again in {}: {}", this.settings.folder,
+					this.settings.pollInterval, ex.toString());
+		}
+		synchronized (this.lock) {
+			if (!this.closed) {
+				this.task = this.settings.scheduler.schedule(this::cycle, delay, TimeUnit.MILLISECONDS);
+			}
+		}
+	}
+
+	/** Whether the server offers IDLE (RFC 2177). */
+	boolean supportsIdle() throws MessagingException {
+		synchronized (this.lock) {
+			Store connected = store();
+			return connected instanceof IMAPStore imap && imap.hasCapability("IDLE");
+		}
+	}
+
+	/**
+	 * Waits until the server announces a change in the folder (or the connection ends).
+	 */
+	private void idleOnce() throws MessagingException {
+		Folder folder;
+		synchronized (this.lock) {
+			folder = store().getFolder(this.settings.folder);
+		}
+		if (folder instanceof IMAPFolder imap) {
+			imap.open(Folder.READ_ONLY);
+			try {
+				imap.idle(true);
+			}
+			finally {
+				if (imap.isOpen()) {
+					imap.close(false);
+				}
+			}
+		}
+	}
+
+	private Store store() throws MessagingException {
+		if (this.store == null || !this.store.isConnected()) {
+			Store fresh = this.session.getStore(this.settings.ssl ? "imaps" : "imap");
+			fresh.connect(this.settings.host, this.settings.port, this.settings.username, this.settings.password);
+			this.store = fresh;
+		}
+		return this.store;
+	}
+
+	private static Folder target(Store store, String name) throws MessagingException {
+		Folder folder = store.getFolder(name);
+		if (!folder.exists() && !folder.create(Folder.HOLDS_MESSAGES)) {
+			throw new MessagingException("cannot create folder " + name);
+		}
+		return folder;
+	}
+
+	/**
+	 * Stops reading and closes the connection; a poll under way finishes first.
+	 */
+	@Override
+	public void close() {
+		this.closed = true;
+		synchronized (this.lock) {
+			if (this.task != null) {
+				this.task.cancel(false);
+			}
+			if (this.store != null) {
+				try {
+					this.store.close();
+				}
+				catch (MessagingException ex) {
+					logger.debug("Bounce mailbox: closing the store failed", ex);
+				}
+			}
+		}
+	}
+
+	/**
+	 * Settings of a {@link BounceMailbox}. Host, credentials, consumer and scheduler are
+	 * required.
+	 *
+	 * @since 0.2.0
+	 */
+	public static final class Builder {
+
+		private String host;
+
+		private int port = -1;
+
+		private String username;
+
+		private String password;
+
+		private boolean ssl;
+
+		private boolean idle = true;
+
+		private String folder = "INBOX";
+
+		private String processedFolder = "processed";
+
+		private String failedFolder = "failed";
+
+		private Duration pollInterval = Duration.ofMinutes(1);
+
+		private BounceParser parser = BounceParser.defaults();
+
+		private Consumer<BounceReport> consumer;
+
+		private ScheduledExecutorService scheduler;
+
+		private final Properties properties = new Properties();
+
+		private Builder() {
+		}
+
+		/**
+		 * The IMAP server.
+		 * @param host host name or address
+		 * @param port port, or -1 for the protocol's default (143, 993 with SSL)
+		 * @return this builder
+		 */
+		public Builder server(String host, int port) {
+			this.host = host;
+			this.port = port;
+			return this;
+		}
+
+		/**
+		 * The credentials.
+		 * @param username the user name
+		 * @param password the password
+		 * @return this builder
+		 */
+		public Builder credentials(String username, String password) {
+			this.username = username;
+			this.password = password;
+			return this;
+		}
+
+		/**
+		 * Connects with implicit TLS (IMAPS) instead of plain IMAP.
+		 * @param ssl whether to use IMAPS
+		 * @return this builder
+		 */
+		public Builder ssl(boolean ssl) {
+			this.ssl = ssl;
+			return this;
+		}
+
+		/**
+		 * Whether {@link BounceMailbox#start()} waits with IMAP IDLE where the server
+		 * offers it ({@code true} by default) or always polls at the interval.
+		 * @param idle whether to use IDLE
+		 * @return this builder
+		 */
+		public Builder idle(boolean idle) {
+			this.idle = idle;
+			return this;
+		}
+
+		/**
+		 * The folder to read, {@code INBOX} by default.
+		 * @param folder the folder name
+		 * @return this builder
+		 */
+		public Builder folder(String folder) {
+			this.folder = folder;
+			return this;
+		}
+
+		/**
+		 * Where read messages go, {@code processed} by default; created if missing.
+		 * @param folder the folder name
+		 * @return this builder
+		 */
+		public Builder processedFolder(String folder) {
+			this.processedFolder = folder;
+			return this;
+		}
+
+		/**
+		 * Where unreadable messages go, {@code failed} by default; created if missing.
+		 * @param folder the folder name
+		 * @return this builder
+		 */
+		public Builder failedFolder(String folder) {
+			this.failedFolder = folder;
+			return this;
+		}
+
+		/**
+		 * How long to wait between polls when the server has no IDLE, and after a failed
+		 * poll; one minute by default.
+		 * @param interval a positive duration
+		 * @return this builder
+		 */
+		public Builder pollInterval(Duration interval) {
+			this.pollInterval = interval;
+			return this;
+		}
+
+		/**
+		 * The parser, {@link BounceParser#defaults()} by default.
+		 * @param parser the parser
+		 * @return this builder
+		 */
+		public Builder parser(BounceParser parser) {
+			this.parser = parser;
+			return this;
+		}
+
+		/**
+		 * Receives each report, on the polling thread; a consumer that throws sends the
+		 * message to the failed folder.
+		 * @param consumer the consumer
+		 * @return this builder
+		 */
+		public Builder onReport(Consumer<BounceReport> consumer) {
+			this.consumer = consumer;
+			return this;
+		}
+
+		/**
+		 * Runs the polls started by {@link BounceMailbox#start()}.
+		 * @param scheduler the scheduler; the mailbox never shuts it down
+		 * @return this builder
+		 */
+		public Builder scheduler(ScheduledExecutorService scheduler) {
+			this.scheduler = scheduler;
+			return this;
+		}
+
+		/**
+		 * A Jakarta Mail session property, such as {@code mail.imap.connectiontimeout}.
+		 * @param name the property name
+		 * @param value its value
+		 * @return this builder
+		 */
+		public Builder property(String name, String value) {
+			this.properties.setProperty(name, value);
+			return this;
+		}
+
+		/**
+		 * Builds the mailbox; it connects on the first poll.
+		 * @return the mailbox
+		 * @throws IllegalArgumentException naming each missing or bad setting
+		 */
+		public BounceMailbox build() {
+			List<String> problems = new ArrayList<>();
+			if (this.host == null || this.host.isBlank()) {
+				problems.add("server host is missing");
+			}
+			if (this.port < -1 || this.port > 65535) {
+				problems.add("port must be 1 to 65535 (or -1 for the default), got " + this.port);
+			}
+			if (this.username == null || this.password == null) {
+				problems.add("credentials are missing");
+			}
+			if (this.consumer == null) {
+				problems.add("onReport consumer is missing");
+			}
+			if (this.scheduler == null) {
+				problems.add("scheduler is missing");
+			}
+			if (this.pollInterval == null || this.pollInterval.isNegative() || this.pollInterval.isZero()) {
+				problems.add("pollInterval must be positive, got " + this.pollInterval);
+			}
+			for (String name : List.of(Objects.toString(this.folder, ""), Objects.toString(this.processedFolder, ""),
+					Objects.toString(this.failedFolder, ""))) {
+				if (name.isBlank()) {
+					problems.add("folder names must not be empty");
+					break;
+				}
+			}
+			if (Objects.equals(this.folder, this.processedFolder) || Objects.equals(this.folder, this.failedFolder)) {
+				problems.add("the processed and failed folders must differ from the folder read (" + this.folder + ")");
+			}
+			if (this.parser == null) {
+				problems.add("parser is missing");
+			}
+			if (!problems.isEmpty()) {
+				throw new IllegalArgumentException("bad bounce mailbox settings: " + String.join("; ", problems));
+			}
+			return new BounceMailbox(this);
+		}
+
+	}
+
+}

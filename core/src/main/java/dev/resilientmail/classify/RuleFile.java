@@ -1,0 +1,422 @@
+package dev.resilientmail.classify;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import dev.resilientmail.reply.SmtpCommand;
+
+/**
+ * Reads the rule file: blocks of {@code field value} lines, one rule per block, a block
+ * started by its {@code rule <id>} line; {@code #} starts a comment line. The format is
+ * described at the top of {@code default-rules.txt} and in
+ * {@code docs/classification.md}. Every mistake fails the load with the file, the line
+ * and the allowed values.
+ */
+final class RuleFile {
+
+	/** The default rules, a resource beside this class. */
+	static final String DEFAULT = "default-rules.txt";
+
+	static final List<String> FIELDS = List.of("rule", "reason", "kind", "policy", "retry", "retry-after", "phases",
+			"codes", "enhanced", "infer", "weak", "decisive", "phrase", "signal", "regex", "source");
+
+	private static final Pattern ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+
+	private final String name;
+
+	private final List<Rule> rules = new ArrayList<>();
+
+	private final Set<String> ids = new HashSet<>();
+
+	private Rule.Builder current;
+
+	private boolean kindGiven;
+
+	private boolean policyGiven;
+
+	private boolean retryGiven;
+
+	private RuleFile(String name) {
+		this.name = name;
+	}
+
+	/** Loads the default rule file from the class path. */
+	static List<Rule> loadDefault() {
+		try (InputStream in = RuleFile.class.getResourceAsStream(DEFAULT)) {
+			if (in == null) {
+				throw new IllegalStateException("rule file " + DEFAULT + " is missing from the class path");
+			}
+			return parse(DEFAULT, new InputStreamReader(in, StandardCharsets.UTF_8));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot read rule file " + DEFAULT, ex);
+		}
+	}
+
+	/**
+	 * Parses a rule file.
+	 * @param name the file's name, for error messages
+	 * @param reader the text
+	 * @return the rules in file order
+	 * @throws IllegalArgumentException naming file, line and allowed values on any
+	 * mistake
+	 */
+	static List<Rule> parse(String name, Reader reader) throws IOException {
+		RuleFile file = new RuleFile(name);
+		BufferedReader lines = new BufferedReader(reader);
+		String line;
+		int number = 0;
+		while ((line = lines.readLine()) != null) {
+			number++;
+			file.line(line.strip(), number);
+		}
+		file.finish(number);
+		return List.copyOf(file.rules);
+	}
+
+	private void line(String line, int number) {
+		if (line.isEmpty() || line.startsWith("#")) {
+			return;
+		}
+		int space = line.indexOf(' ');
+		String field = (space < 0) ? line : line.substring(0, space);
+		String value = (space < 0) ? "" : line.substring(space + 1).strip();
+		if (!FIELDS.contains(field)) {
+			throw error(number, "unknown field '" + field + "'; allowed fields: " + String.join(", ", FIELDS));
+		}
+		if (field.equals("rule")) {
+			finish(number - 1);
+			if (!ID.matcher(value).matches()) {
+				throw error(number, "rule id '" + value + "' must be lower-case letters and digits joined by '-'");
+			}
+			if (!this.ids.add(value)) {
+				throw error(number, "duplicate rule id '" + value + "'; every rule needs its own id");
+			}
+			this.current = new Rule.Builder();
+			this.current.id = value;
+			this.current.line = number;
+			this.kindGiven = false;
+			this.policyGiven = false;
+			this.retryGiven = false;
+			return;
+		}
+		if (this.current == null) {
+			throw error(number, "'" + field + "' outside a rule; start each rule with a 'rule <id>' line");
+		}
+		boolean flag = field.equals("weak") || field.equals("decisive");
+		if (flag != value.isEmpty()) {
+			throw error(number, flag ? "'" + field + "' takes no value" : "'" + field + "' needs a value");
+		}
+		value(field, value, number);
+	}
+
+	private void value(String field, String value, int number) {
+		Rule.Builder rule = this.current;
+		switch (field) {
+			case "reason" -> rule.reason = enumValue(FailureReason.class, value, number, "reason");
+			case "kind" -> kind(enumValue(FailureKind.class, value, number, "kind"), number);
+			case "policy" -> policy(value, number);
+			case "retry" -> retry(value, number);
+			case "retry-after" -> rule.retryAfter = duration(value, number);
+			case "phases" -> {
+				for (String phase : value.split("\\s+")) {
+					SmtpCommand command = enumValue(SmtpCommand.class, phase, number, "phase");
+					if (command == SmtpCommand.ANY) {
+						throw error(number, "phase ANY is every phase; leave 'phases' out instead");
+					}
+					rule.phases |= 1 << command.ordinal();
+				}
+			}
+			case "codes" -> codes(value, number);
+			case "enhanced" -> {
+				for (String pattern : value.split("\\s+")) {
+					rule.enhanced.add(codePattern(pattern, number));
+				}
+			}
+			case "infer" -> infer(value, number);
+			case "weak" -> rule.weak = true;
+			case "decisive" -> rule.decisive = true;
+			case "phrase" -> {
+				phraseSymbols(value, number);
+				rule.phrases.add(value.toLowerCase(Locale.ROOT));
+			}
+			case "signal" -> {
+				signalSymbols(value, number);
+				rule.signals.add(value.toLowerCase(Locale.ROOT));
+			}
+			case "regex" -> {
+				try {
+					rule.regex = Pattern.compile(value);
+				}
+				catch (PatternSyntaxException ex) {
+					throw error(number, "regex '" + value + "' is not a valid Java regular expression: "
+							+ ex.getDescription() + " near index " + ex.getIndex());
+				}
+			}
+			case "source" -> rule.source = value;
+			default -> throw new IllegalStateException(field);
+		}
+	}
+
+	private void kind(FailureKind kind, int number) {
+		if (kind == FailureKind.SUCCESS) {
+			throw error(number, "a rule cannot make a failure a SUCCESS; allowed kinds: "
+					+ "TRANSIENT, PERMANENT, POLICY_TRANSIENT, POLICY_PERMANENT");
+		}
+		if (this.policyGiven || this.retryGiven) {
+			throw error(number, "'kind' sets both retry and policy; give either 'kind' or 'retry'/'policy'");
+		}
+		this.kindGiven = true;
+		this.current.transientFailure = kind.isRetryable();
+		this.current.policy = kind.isPolicy() ? Rule.Policy.YES : Rule.Policy.NO;
+	}
+
+	private void policy(String value, int number) {
+		if (this.kindGiven) {
+			throw error(number, "'kind' sets both retry and policy; give either 'kind' or 'retry'/'policy'");
+		}
+		this.policyGiven = true;
+		this.current.policy = switch (value) {
+			case "yes" -> Rule.Policy.YES;
+			case "no" -> Rule.Policy.NO;
+			case "by-code" -> Rule.Policy.BY_CODE;
+			default -> throw error(number, "policy '" + value + "' is not allowed; allowed: yes, no, by-code");
+		};
+	}
+
+	private void retry(String value, int number) {
+		if (this.kindGiven) {
+			throw error(number, "'kind' sets both retry and policy; give either 'kind' or 'retry'/'policy'");
+		}
+		this.retryGiven = true;
+		this.current.transientFailure = switch (value) {
+			case "yes" -> Boolean.TRUE;
+			case "no" -> Boolean.FALSE;
+			default -> throw error(number, "retry '" + value + "' is not allowed; allowed: yes (transient whatever"
+					+ " the basic code), no (permanent whatever the basic code)");
+		};
+	}
+
+	private Duration duration(String value, int number) {
+		try {
+			Duration duration = Duration.parse(value);
+			if (duration.isNegative() || duration.isZero()) {
+				throw error(number, "retry-after must be positive, got " + value);
+			}
+			return duration;
+		}
+		catch (DateTimeParseException ex) {
+			throw error(number, "retry-after '" + value + "' is not an ISO-8601 duration like PT5M or PT1H");
+		}
+	}
+
+	private void codes(String value, int number) {
+		List<Integer> exact = new ArrayList<>();
+		for (String code : value.split("\\s+")) {
+			if (code.equals("4xx") || code.equals("5xx")) {
+				this.current.codeClasses |= 1 << (code.charAt(0) - '0');
+				continue;
+			}
+			int parsed = code.matches("[45][0-9][0-9]") ? Integer.parseInt(code) : -1;
+			if (parsed < 0) {
+				throw error(number, "code '" + code + "' is not allowed; allowed: failure codes 400 to 599, 4xx, 5xx");
+			}
+			exact.add(parsed);
+		}
+		int[] codes = Arrays.copyOf(this.current.codes, this.current.codes.length + exact.size());
+		for (int i = 0; i < exact.size(); i++) {
+			codes[this.current.codes.length + i] = exact.get(i);
+		}
+		this.current.codes = codes;
+	}
+
+	private Rule.CodePattern codePattern(String pattern, int number) {
+		String problem = "enhanced code pattern '" + pattern + "' is not allowed; allowed: class.subject.detail"
+				+ " with class 4, 5 or *, subject a number or *, detail a number, a range like 500-699, or *";
+		String[] parts = pattern.split("\\.", -1);
+		if (parts.length != 3) {
+			throw error(number, problem);
+		}
+		int codeClass = part(parts[0], number, problem);
+		if (codeClass >= 0 && codeClass != 4 && codeClass != 5) {
+			throw error(number, problem);
+		}
+		int subject = part(parts[1], number, problem);
+		int from;
+		int to;
+		int dash = parts[2].indexOf('-');
+		if (dash > 0) {
+			from = part(parts[2].substring(0, dash), number, problem);
+			to = part(parts[2].substring(dash + 1), number, problem);
+			if (from < 0 || to < from) {
+				throw error(number, problem);
+			}
+		}
+		else {
+			from = part(parts[2], number, problem);
+			to = from;
+		}
+		if (subject < 0 && from >= 0) {
+			throw error(number, problem + " (a detail needs a subject)");
+		}
+		return new Rule.CodePattern(codeClass, subject, from, to);
+	}
+
+	private int part(String part, int number, String problem) {
+		if (part.equals("*")) {
+			return -1;
+		}
+		if (!part.matches("[0-9]{1,3}")) {
+			throw error(number, problem);
+		}
+		return Integer.parseInt(part);
+	}
+
+	private void infer(String value, int number) {
+		String[] parts = value.split("\\.", -1);
+		if (parts.length != 3 || !parts[0].equals("*") || !parts[1].matches("[0-9]{1,3}")
+				|| !parts[2].matches("[0-9]{1,3}")) {
+			throw error(number, "infer '" + value + "' is not allowed; allowed: *.subject.detail like *.1.1 (the class"
+					+ " follows the basic code)");
+		}
+		this.current.inferSubject = Integer.parseInt(parts[1]);
+		this.current.inferDetail = Integer.parseInt(parts[2]);
+	}
+
+	private void finish(int lastLine) {
+		Rule.Builder rule = this.current;
+		if (rule == null) {
+			return;
+		}
+		this.current = null;
+		if (rule.reason == null) {
+			throw error(rule.line, "rule '" + rule.id + "' has no 'reason'; allowed reasons: "
+					+ Arrays.toString(FailureReason.values()));
+		}
+		if (rule.source == null || rule.source.isEmpty()) {
+			throw error(rule.line, "rule '" + rule.id + "' has no 'source' line naming where its wording or"
+					+ " meaning is documented or observed");
+		}
+		boolean text = !rule.phrases.isEmpty() || !rule.signals.isEmpty();
+		if (!text && rule.enhanced.isEmpty() && rule.codes.length == 0 && rule.codeClasses == 0) {
+			throw error(rule.line, "rule '" + rule.id + "' has no condition; give phrases, signals, enhanced"
+					+ " codes or basic codes");
+		}
+		if (!text && (rule.weak || rule.regex != null)) {
+			throw error(rule.line, "rule '" + rule.id + "': 'weak' and 'regex' need phrases or signals");
+		}
+		if (rule.decisive && !text && rule.enhanced.isEmpty()) {
+			throw error(rule.line, "rule '" + rule.id + "': 'decisive' needs enhanced codes (a code rule) or phrases"
+					+ " (a text rule that beats decisive codes)");
+		}
+		this.rules.add(new Rule(rule));
+	}
+
+	private <E extends Enum<E>> E enumValue(Class<E> type, String value, int number, String what) {
+		for (E constant : type.getEnumConstants()) {
+			if (constant.name().equals(value)) {
+				return constant;
+			}
+		}
+		throw error(number, what + " '" + value + "' is not allowed; allowed: "
+				+ Arrays.toString(type.getEnumConstants()).replace("[", "").replace("]", ""));
+	}
+
+	/**
+	 * A phrase as symbols: its words separated by spaces and, unless it starts or ends
+	 * with {@code *}, a space at both ends so that it matches whole words only.
+	 */
+	int[] phraseSymbols(String phrase, int number) {
+		String words = phrase;
+		boolean open = words.startsWith("*");
+		boolean openEnd = words.endsWith("*") && words.length() > 1;
+		words = words.substring(open ? 1 : 0, words.length() - (openEnd ? 1 : 0));
+		for (String token : words.strip().split("\\s+")) {
+			if (!token.isEmpty() && ReplyText.kindOf(token, 0, token.length()) != ReplyText.WORDS) {
+				throw error(number,
+						"phrase '" + phrase + "' holds '" + token
+								+ "', which the reader replaces by a placeholder (address, URL, IP, host or id);"
+								+ " write it as a 'signal'");
+			}
+		}
+		List<Integer> symbols = new ArrayList<>();
+		if (!open) {
+			symbols.add(ReplyText.SPACE);
+		}
+		boolean letters = false;
+		for (int i = 0; i < words.length(); i++) {
+			int symbol = ReplyText.wordSymbol(words.charAt(i));
+			if (symbol >= 0) {
+				letters = true;
+				symbols.add(symbol);
+			}
+			else if (!symbols.isEmpty() && symbols.get(symbols.size() - 1) != ReplyText.SPACE) {
+				symbols.add(ReplyText.SPACE);
+			}
+		}
+		if (!letters) {
+			throw error(number, "empty phrase '" + phrase + "'; a phrase needs letters or digits");
+		}
+		if (symbols.get(symbols.size() - 1) == ReplyText.SPACE) {
+			symbols.remove(symbols.size() - 1);
+		}
+		if (!openEnd) {
+			symbols.add(ReplyText.SPACE);
+		}
+		return toArray(symbols);
+	}
+
+	/** A signal as symbols: matched anywhere inside a placeholder's text. */
+	int[] signalSymbols(String signal, int number) {
+		List<Integer> symbols = new ArrayList<>();
+		boolean letters = false;
+		for (int i = 0; i < signal.length(); i++) {
+			int symbol = ReplyText.wordSymbol(signal.charAt(i));
+			if (symbol >= 0) {
+				letters = true;
+				symbols.add(ReplyText.SIGNAL + symbol);
+			}
+			else if (symbols.isEmpty() || symbols.get(symbols.size() - 1) != ReplyText.SIGNAL_PUNCT) {
+				symbols.add(ReplyText.SIGNAL_PUNCT);
+			}
+		}
+		if (!letters) {
+			throw error(number, "empty signal '" + signal + "'; a signal needs letters or digits");
+		}
+		return toArray(symbols);
+	}
+
+	/** The symbols of the phrases and signals of loaded rules (they were checked). */
+	static int[] symbols(String phraseOrSignal, boolean signal) {
+		RuleFile checker = new RuleFile("(loaded)");
+		return signal ? checker.signalSymbols(phraseOrSignal, 0) : checker.phraseSymbols(phraseOrSignal, 0);
+	}
+
+	private static int[] toArray(List<Integer> symbols) {
+		int[] array = new int[symbols.size()];
+		for (int i = 0; i < array.length; i++) {
+			array[i] = symbols.get(i);
+		}
+		return array;
+	}
+
+	private IllegalArgumentException error(int number, String message) {
+		return new IllegalArgumentException(this.name + " line " + number + ": " + message);
+	}
+
+}
