@@ -33,10 +33,10 @@ final class Child implements AutoCloseable {
 	}
 
 	static Child start(String mode, int smtpPort, String url, String name, String... more) {
-		List<String> command = new ArrayList<>(List.of(
-				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-				"-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-				DeliveryInstance.class.getName(), mode, String.valueOf(smtpPort), url, name));
+		List<String> command = new ArrayList<>(
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+						"-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+						DeliveryInstance.class.getName(), mode, String.valueOf(smtpPort), url, name));
 		command.addAll(List.of(more));
 		try {
 			return new Child(name, new ProcessBuilder(command).redirectErrorStream(true).start());
@@ -69,8 +69,8 @@ final class Child implements AutoCloseable {
 				return line;
 			}
 			if (line == null && !this.process.isAlive() && this.lines.isEmpty()) {
-				throw new IllegalStateException(this.name + " ended (exit " + this.process.exitValue()
-						+ ") before printing " + prefix);
+				throw new IllegalStateException(
+						this.name + " ended (exit " + this.process.exitValue() + ") before printing " + prefix);
 			}
 		}
 		throw new IllegalStateException(this.name + " did not print " + prefix + " within " + timeout);
@@ -82,9 +82,11 @@ final class Child implements AutoCloseable {
 		this.process.waitFor(30, TimeUnit.SECONDS);
 	}
 
-	/** Closes its standard input, which ends it; killed if it does not end within 30 s. */
+	/**
+	 * Closes its standard input, which ends it; killed if it does not end within 30 s.
+	 */
 	@Override
-	public void close() throws InterruptedException {
+	public void close() {
 		if (!this.process.isAlive()) {
 			return;
 		}
@@ -94,8 +96,14 @@ final class Child implements AutoCloseable {
 		catch (IOException ex) {
 			// already gone
 		}
-		if (!this.process.waitFor(30, TimeUnit.SECONDS)) {
-			kill();
+		try {
+			if (!this.process.waitFor(30, TimeUnit.SECONDS)) {
+				kill();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.process.destroyForcibly();
 		}
 	}
 

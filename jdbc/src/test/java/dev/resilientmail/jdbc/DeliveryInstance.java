@@ -14,12 +14,13 @@ import dev.resilientmail.delivery.DeliveryPolicy;
 import dev.resilientmail.delivery.MailDelivery;
 
 /**
- * One instance of an application, in its own JVM, for the tests that need several:
- * its own {@link MailDelivery}, pool and (unless the URL is {@code none}) its own
+ * One instance of an application, in its own JVM, for the tests that need several: its
+ * own {@link MailDelivery}, pool and (unless the URL is {@code none}) its own
  * {@link JdbcDeliveryStore} on the shared database. Arguments:
  * <ul>
  * <li>{@code limit PORT URL NAME START_MILLIS SECONDS}: sends as fast as its permits
- * allow from {@code START_MILLIS} (wall clock) for {@code SECONDS}, at 50 per second;</li>
+ * allow from {@code START_MILLIS} (wall clock) for {@code SECONDS}, at 50 per
+ * second;</li>
  * <li>{@code hold PORT URL NAME COUNT}: sends {@code COUNT} messages that the server
  * greylists, prints {@code STORED} once their retries are stored, then waits to be
  * killed;</li>
@@ -115,9 +116,8 @@ public final class DeliveryInstance {
 			if (!window.tryAcquire(50, TimeUnit.MILLISECONDS)) {
 				continue;
 			}
-			CompletableFuture<?> future = delivery
-				.sendAsync(DurableRetriesTests.message("<" + name + "-" + (i++) + "@example.com>", name + "@example.com",
-						"bob@example.com"));
+			CompletableFuture<?> future = delivery.sendAsync(DurableRetriesTests
+				.message("<" + name + "-" + (i++) + "@example.com>", name + "@example.com", "bob@example.com"));
 			future.whenComplete((report, failure) -> window.release());
 			sent.add(future);
 		}
@@ -130,7 +130,8 @@ public final class DeliveryInstance {
 		while (System.nanoTime() < deadline) {
 			try (var connection = dataSource.getConnection();
 					var statement = connection.createStatement();
-					var rows = statement.executeQuery("SELECT count(*) FROM resilient_mail_retry WHERE state = 'WAITING'")) {
+					var rows = statement
+						.executeQuery("SELECT count(*) FROM resilient_mail_retry WHERE state = 'WAITING'")) {
 				rows.next();
 				if (rows.getInt(1) >= count) {
 					return;

@@ -64,7 +64,10 @@ public final class PostgresServer implements AutoCloseable {
 		this.asPostgresUser = asPostgresUser;
 	}
 
-	/** A server for tests: no fsync (durability is not under test, and the machine is shared). */
+	/**
+	 * A server for tests: no fsync (durability is not under test, and the machine is
+	 * shared).
+	 */
 	public static PostgresServer start() {
 		return start(false);
 	}

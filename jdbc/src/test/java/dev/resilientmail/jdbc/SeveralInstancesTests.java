@@ -28,8 +28,8 @@ import dev.resilientmail.testkit.ReceivedMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Several instances of an application on one database: three JVMs sharing one rate
- * limit, a JVM killed with retries waiting, two instances picking the same retries.
+ * Several instances of an application on one database: three JVMs sharing one rate limit,
+ * a JVM killed with retries waiting, two instances picking the same retries.
  */
 @ExtendWith(PostgresExtension.class)
 class SeveralInstancesTests {
@@ -89,8 +89,8 @@ class SeveralInstancesTests {
 
 	/**
 	 * Three JVMs send as fast as their permits allow for 20 s; returns the server's
-	 * accepted rate ("total", "settled" over the last 10 s, per instance over the last
-	 * 10 s) and the 421 replies per second over the last 10 s ("rejected").
+	 * accepted rate ("total", "settled" over the last 10 s, per instance over the last 10
+	 * s) and the 421 replies per second over the last 10 s ("rejected").
 	 */
 	private Map<String, Double> runThreeInstances(PostgresServer postgres, boolean shared,
 			Function<FaultSmtpServer, FaultSmtpServer> script) throws Exception {
@@ -188,6 +188,7 @@ class SeveralInstancesTests {
 					MailDelivery second = delivery(server, b, deliveredByB)) {
 				assertThat(server.awaitMessages(1000, Duration.ofSeconds(90))).hasSize(1000);
 				awaitNoRetries(a);
+				assertThat(first.policy()).isSameAs(second.policy());
 			}
 			Map<String, Integer> copies = new HashMap<>();
 			for (ReceivedMessage message : server.messages()) {

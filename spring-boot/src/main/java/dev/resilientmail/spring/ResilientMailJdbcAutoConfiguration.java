@@ -43,8 +43,9 @@ public final class ResilientMailJdbcAutoConfiguration {
 				ResilientMailProperties properties) {
 			DataSource dataSource = dataSources.getIfUnique();
 			if (dataSource == null) {
-				throw new InvalidResilientMailConfigurationException(List.of(new InvalidResilientMailConfigurationException.Problem(
-						KEY, "jdbc", "memory, or jdbc with one DataSource bean (spring.datasource.url)", null)));
+				throw new InvalidResilientMailConfigurationException(
+						List.of(new InvalidResilientMailConfigurationException.Problem(KEY, "jdbc",
+								"memory, or jdbc with one DataSource bean (spring.datasource.url)", null)));
 			}
 			ResilientMailProperties.Jdbc jdbc = properties.getJdbc();
 			return JdbcDeliveryStore.builder(dataSource)
@@ -67,8 +68,9 @@ public final class ResilientMailJdbcAutoConfiguration {
 
 		@Bean
 		Object resilientMailJdbcStoreMissing() {
-			throw new InvalidResilientMailConfigurationException(List.of(new InvalidResilientMailConfigurationException.Problem(
-					KEY, "jdbc", "memory, or jdbc with dev.resilientmail:resilient-mail-jdbc on the class path", null)));
+			throw new InvalidResilientMailConfigurationException(
+					List.of(new InvalidResilientMailConfigurationException.Problem(KEY, "jdbc",
+							"memory, or jdbc with dev.resilientmail:resilient-mail-jdbc on the class path", null)));
 		}
 
 	}

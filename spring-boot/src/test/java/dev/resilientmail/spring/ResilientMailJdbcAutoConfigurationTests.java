@@ -27,8 +27,8 @@ class ResilientMailJdbcAutoConfigurationTests {
 	private static PostgresServer postgres;
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(ResilientMailJdbcAutoConfiguration.class,
-				ResilientMailAutoConfiguration.class))
+		.withConfiguration(
+				AutoConfigurations.of(ResilientMailJdbcAutoConfiguration.class, ResilientMailAutoConfiguration.class))
 		.withPropertyValues("spring.mail.host=127.0.0.1");
 
 	@BeforeAll

@@ -54,8 +54,8 @@ public class DurableRetriesBenchmark {
 
 	private static final int DUE = 500;
 
-	private static final Classification GREYLISTED = new Classification(FailureKind.TRANSIENT,
-			FailureReason.GREYLISTED, new EnhancedStatusCode(4, 7, 1), false, true, Optional.empty());
+	private static final Classification GREYLISTED = new Classification(FailureKind.TRANSIENT, FailureReason.GREYLISTED,
+			new EnhancedStatusCode(4, 7, 1), false, true, Optional.empty());
 
 	private final AtomicLong keys = new AtomicLong();
 

@@ -27,8 +27,8 @@ import dev.resilientmail.jdbc.PostgresServer;
  * What one permit of the shared bucket costs: a permit taken and a success counted, as a
  * send does, against a private PostgreSQL 15 on loopback (default settings: fsync on).
  * The limit is far above what the bucket can serve, so every call takes a permit;
- * {@code throughput} with 1 and 4 threads gives the permits/s the shared bucket
- * sustains, {@code averageTime} with 1 thread the latency a send gains.
+ * {@code throughput} with 1 and 4 threads gives the permits/s the shared bucket sustains,
+ * {@code averageTime} with 1 thread the latency a send gains.
  *
  * @since 0.2.0
  */
@@ -38,7 +38,10 @@ import dev.resilientmail.jdbc.PostgresServer;
 @State(Scope.Benchmark)
 public class SharedRateLimitBenchmark {
 
-	/** {@code shared}: Bucket4j on PostgreSQL; {@code memory}: a MailDelivery's own limiter. */
+	/**
+	 * {@code shared}: Bucket4j on PostgreSQL; {@code memory}: a MailDelivery's own
+	 * limiter.
+	 */
 	@Param({ "shared", "memory" })
 	public String source;
 
@@ -58,10 +61,10 @@ public class SharedRateLimitBenchmark {
 				.createSchema(true)
 				.build()
 				.rateLimits()
-				.destination("smtp.example:25", policy);
+				.destination("smtp.example:25", policy.rateLimit());
 		}
 		else {
-			this.permits = RatePermitSource.inMemory().destination("smtp.example:25", policy);
+			this.permits = RatePermitSource.inMemory().destination("smtp.example:25", policy.rateLimit());
 		}
 	}
 
