@@ -171,6 +171,11 @@ final class AsyncSends implements DeferredRetryStore.Runner {
 		catch (DeferredRetryStore.NotStoredException ex) {
 			this.deferred.remove(retry.key());
 			this.idle.remove(future);
+			if (this.parts.closed().get()) {
+				// closing: the send ends as every waiting send does
+				future.completeExceptionally(attempts.closed());
+				return;
+			}
 			ex.addSuppressed(attempts.closed());
 			future.completeExceptionally(ex);
 		}
