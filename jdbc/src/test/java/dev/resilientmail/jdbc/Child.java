@@ -76,6 +76,12 @@ final class Child implements AutoCloseable {
 		throw new IllegalStateException(this.name + " did not print " + prefix + " within " + timeout);
 	}
 
+	/** Writes a line to its standard input. */
+	void send(String line) throws IOException {
+		this.process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+		this.process.getOutputStream().flush();
+	}
+
 	/** SIGKILL: no shutdown hook, no finally block runs. */
 	void kill() throws InterruptedException {
 		this.process.destroyForcibly();

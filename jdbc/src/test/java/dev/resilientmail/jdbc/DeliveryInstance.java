@@ -1,5 +1,8 @@
 package dev.resilientmail.jdbc;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +59,8 @@ public final class DeliveryInstance {
 		int port = Integer.parseInt(args[1]);
 		String url = args[2];
 		String name = args[3];
-		HikariDataSource dataSource = "none".equals(url) ? null : PostgresServer.dataSource(url, 8);
+		// three JVMs start at once on a busy machine: give the first connection time
+		HikariDataSource dataSource = "none".equals(url) ? null : PostgresServer.dataSource(url, 8, 30_000);
 		JdbcDeliveryStore store = (dataSource != null) ? JdbcDeliveryStore.builder(dataSource)
 			.instanceName(name)
 			.pollingInterval(Duration.ofMillis(500))
@@ -70,10 +74,20 @@ public final class DeliveryInstance {
 			}
 		}
 		try (MailDelivery delivery = builder.build()) {
+			if ("limit".equals(mode)) {
+				// warm up (classes, JIT, connections) before the measured window opens
+				for (int i = 0; i < 20; i++) {
+					delivery.send(DurableRetriesTests.message("<" + name + "-warm-" + i + "@example.com>",
+							"warm@example.com", "bob@example.com"));
+				}
+			}
 			System.out.println("READY");
 			System.out.flush();
 			switch (mode) {
-				case "limit" -> sendFor(delivery, name, Long.parseLong(args[4]), Integer.parseInt(args[5]));
+				case "limit" -> {
+					BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+					sendFor(delivery, name, Long.parseLong(input.readLine().trim()), Integer.parseInt(args[4]));
+				}
 				case "hold" -> {
 					int count = Integer.parseInt(args[4]);
 					for (int i = 0; i < count; i++) {

@@ -125,12 +125,23 @@ public final class PostgresServer implements AutoCloseable {
 	}
 
 	public static HikariDataSource dataSource(String url, int size) {
+		return dataSource(url, size, 2000);
+	}
+
+	/**
+	 * A pool on a database.
+	 * @param url the JDBC URL
+	 * @param size the pool's size
+	 * @param connectionTimeoutMillis how long to wait for a connection
+	 * @return the pool
+	 */
+	public static HikariDataSource dataSource(String url, int size, long connectionTimeoutMillis) {
 		HikariConfig config = new HikariConfig();
 		config.setJdbcUrl(url);
 		config.setUsername("postgres");
 		config.setPassword("");
 		config.setMaximumPoolSize(size);
-		config.setConnectionTimeout(2000);
+		config.setConnectionTimeout(connectionTimeoutMillis);
 		config.setInitializationFailTimeout(-1);
 		return new HikariDataSource(config);
 	}

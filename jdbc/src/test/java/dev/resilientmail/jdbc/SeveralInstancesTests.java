@@ -103,12 +103,19 @@ class SeveralInstancesTests {
 			});
 			server.when(Phase.QUIT).defaultReply();
 			String url = shared ? dataSource.getJdbcUrl() : "none";
-			long start = System.currentTimeMillis() + 8_000;
 			List<Child> children = new ArrayList<>();
+			long start;
 			try {
 				for (String name : List.of("a", "b", "c")) {
-					children.add(Child.start("limit", server.port(), url, name, String.valueOf(start),
-							String.valueOf(SECONDS)));
+					children.add(Child.start("limit", server.port(), url, name, String.valueOf(SECONDS)));
+				}
+				for (Child child : children) {
+					child.await("READY", Duration.ofSeconds(90));
+				}
+				// the window opens when every instance is up
+				start = System.currentTimeMillis() + 1_000;
+				for (Child child : children) {
+					child.send(String.valueOf(start));
 				}
 				for (Child child : children) {
 					child.await("SUBMITTED", Duration.ofSeconds(60));
@@ -128,7 +135,13 @@ class SeveralInstancesTests {
 				rates.put(name, count(settledFrom, end, name + "@example.com") / 10.0);
 			}
 			rates.put("rejected", this.rejected.stream().filter((t) -> t >= settledFrom && t < end).count() / 10.0);
-			System.out.println("rates " + rates);
+			java.util.TreeMap<Long, Integer> perSecond = new java.util.TreeMap<>();
+			for (Accepted a : this.accepted) {
+				if (a.millis() >= start && a.millis() < end) {
+					perSecond.merge((a.millis() - start) / 1000, 1, Integer::sum);
+				}
+			}
+			System.out.println("rates " + rates + " per second " + perSecond.values());
 			return rates;
 		}
 	}
