@@ -81,19 +81,19 @@ record SerialDetails(Reply reply, SmtpCommand command, Meaning classification, L
 	}
 
 	record Meaning(FailureKind kind, FailureReason reason, int[] enhancedCode, boolean inferred, boolean retry,
-			Duration retryAfter) implements Serializable {
+			Duration retryAfter, List<String> evidence) implements Serializable {
 
 		@Serial
 		private static final long serialVersionUID = 1L;
 
 		static Meaning of(Classification c) {
 			return new Meaning(c.kind(), c.reason(), code(c.enhancedCode()), c.enhancedCodeInferred(), c.retry(),
-					c.retryAfter().orElse(null));
+					c.retryAfter().orElse(null), new ArrayList<>(c.evidence()));
 		}
 
 		Classification classification() {
 			return new Classification(this.kind, this.reason, code(this.enhancedCode), this.inferred, this.retry,
-					Optional.ofNullable(this.retryAfter));
+					Optional.ofNullable(this.retryAfter), this.evidence);
 		}
 
 		static int[] code(EnhancedStatusCode code) {

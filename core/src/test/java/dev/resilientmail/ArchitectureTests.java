@@ -47,6 +47,7 @@ class ArchitectureTests {
 			// root: failures and outcomes
 			"SmtpFailure", "SmtpFailure$Details", "TransientFailure", "PermanentFailure", "PolicyRejection",
 			"UncertainDelivery", "RecipientOutcome", "RecipientOutcome$Status", "DeliveryReport", "DeliveryListener",
+			"LateOutcome",
 			// transport: Jakarta Mail instantiates them reflectively
 			"transport.CapturingSmtpTransport", "transport.CapturingSmtpsTransport",
 			// delivery
@@ -60,7 +61,8 @@ class ArchitectureTests {
 			"delivery.DeferredRetry",
 			// bounce
 			"bounce.BounceParser", "bounce.BounceReport", "bounce.BounceReport$Type", "bounce.BouncedRecipient",
-			"bounce.BouncedRecipient$Action");
+			"bounce.BouncedRecipient$Action", "bounce.BounceMailbox", "bounce.BounceMailbox$Builder",
+			"bounce.BounceCorrelator");
 
 	/** Libraries that stay behind the API: none of their types in a public signature. */
 	private static final List<String> HIDDEN_LIBRARIES = List.of("io.github.resilience4j", "org.eclipse.angus",

@@ -40,7 +40,9 @@ public enum FailureKind {
 
 	/**
 	 * Returns whether failures of this kind are temporary, so that sending again later
-	 * can succeed.
+	 * can succeed. This is the one retry notion: a classification's retry advice is its
+	 * kind's, {@code SmtpFailure.isRetryable()} reports it, and a delivery policy's
+	 * {@code retryOn} can only narrow it.
 	 * @return {@code true} for {@link #TRANSIENT} and {@link #POLICY_TRANSIENT}
 	 */
 	public boolean isRetryable() {

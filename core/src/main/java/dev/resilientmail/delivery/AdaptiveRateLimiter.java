@@ -63,14 +63,10 @@ final class AdaptiveRateLimiter implements RatePermitSource.Destination {
 			.limitRefreshPeriod(policy.limitRefreshPeriod())
 			.timeoutDuration(Duration.ZERO)
 			.build();
-		String name = "resilient-mail:" + destination;
-		if (registry != null) {
-			registry.remove(name);
-			this.limiter = registry.rateLimiter(name, config);
-		}
-		else {
-			this.limiter = RateLimiter.of(name, config);
-		}
+		// the newest delivery's instance replaces an older one of the same destination
+		RateLimiterRegistry limiters = (registry != null) ? registry : RateLimiterRegistry.ofDefaults();
+		limiters.remove("resilient-mail:" + destination);
+		this.limiter = limiters.rateLimiter("resilient-mail:" + destination, config);
 	}
 
 	/** Takes a permit if one is free now. */

@@ -38,18 +38,18 @@ public record DeliveryPolicy(Retry retry, RateLimit rateLimit, Pool pool, Timeou
 	 * Checks and copies the components.
 	 */
 	public DeliveryPolicy {
+		classificationRules = List.copyOf(classificationRules);
 		Objects.requireNonNull(retry, "retry");
 		Objects.requireNonNull(rateLimit, "rateLimit");
 		Objects.requireNonNull(pool, "pool");
 		Objects.requireNonNull(timeouts, "timeouts");
-		classificationRules = List.copyOf(classificationRules);
 	}
 
 	/**
 	 * Returns the default policy: 4 attempts, 2 s doubling up to 1 min with 20 % jitter
 	 * within 10 min, greylisting waits 1 min; 14 messages per second and destination,
-	 * adaptive; 4 connections of 100 messages, idle 30 s; timeouts 10 s connect, 60 s
-	 * read, 2 min per reply.
+	 * adaptive; 4 connections, each kept for as many messages as the server takes, idle
+	 * 30 s; timeouts 10 s connect, 60 s read, 2 min per reply.
 	 * @return the defaults
 	 */
 	public static DeliveryPolicy defaults() {
@@ -146,7 +146,8 @@ public record DeliveryPolicy(Retry retry, RateLimit rateLimit, Pool pool, Timeou
 	 *
 	 * @param maxConnections connections open at most, 1 or more
 	 * @param maxMessagesPerConnection messages a connection carries before it is
-	 * replaced, 1 (no reuse) or more
+	 * replaced, 1 (no reuse) or more; the default, {@link Integer#MAX_VALUE}, keeps it
+	 * until the server closes it, it fails or it idles past {@code idleTimeout}
 	 * @param idleTimeout how long a connection may stay idle in the pool, zero or more
 	 * @since 0.2.0
 	 */
@@ -200,7 +201,7 @@ public record DeliveryPolicy(Retry retry, RateLimit rateLimit, Pool pool, Timeou
 
 		private RateLimit rateLimit = new RateLimit(14, Duration.ofSeconds(1), Duration.ofSeconds(30), true);
 
-		private Pool pool = new Pool(4, 100, Duration.ofSeconds(30));
+		private Pool pool = new Pool(4, Integer.MAX_VALUE, Duration.ofSeconds(30));
 
 		private Timeouts timeouts = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofMinutes(2));
 

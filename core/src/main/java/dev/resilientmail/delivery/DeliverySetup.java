@@ -39,7 +39,8 @@ final class DeliverySetup {
 
 	Ticker ticker = Ticker.SYSTEM;
 
-	int asyncThreads = 2;
+	/** 0: one per pooled connection. */
+	int asyncThreads;
 
 	RetryRegistry retryRegistry;
 

@@ -54,7 +54,10 @@ public final class MailDelivery implements AutoCloseable {
 		this.sleeper = setup.sleeper;
 		this.settings = SessionSettings.of(setup);
 		this.parts = MessageAttempts.Parts.of(setup, this.settings);
-		this.async = new AsyncSends(setup.asyncThreads, this.parts);
+		// one thread per connection by default: with fewer, connections sit idle while
+		// messages wait (two threads sent no faster over four or eight connections)
+		int threads = (setup.asyncThreads > 0) ? setup.asyncThreads : this.policy.pool().maxConnections();
+		this.async = new AsyncSends(threads, this.parts);
 	}
 
 	/**
@@ -215,8 +218,8 @@ public final class MailDelivery implements AutoCloseable {
 		}
 
 		/**
-		 * @param threads threads for {@link MailDelivery#sendAsync}, 1 or more (default
-		 * 2)
+		 * @param threads threads for {@link MailDelivery#sendAsync}, 1 or more (default:
+		 * one per pooled connection, {@link DeliveryPolicy.Pool#maxConnections()})
 		 * @return this builder
 		 */
 		public Builder asyncThreads(int threads) {

@@ -38,16 +38,11 @@ final class RetrySchedule {
 							? waitMillis(failure, attempt) : policy.waitDuration().toMillis())
 			.failAfterMaxAttempts(false)
 			.build();
-		String name = "resilient-mail:" + destination;
-		if (registry != null) {
-			// the newest delivery's instance is the one to watch: its predicates use its
-			// policy
-			registry.remove(name);
-			this.retry = registry.retry(name, config);
-		}
-		else {
-			this.retry = Retry.of(name, config);
-		}
+		// the newest delivery's instance is the one to watch: its predicates use its
+		// policy
+		RetryRegistry retries = (registry != null) ? registry : RetryRegistry.ofDefaults();
+		retries.remove("resilient-mail:" + destination);
+		this.retry = retries.retry("resilient-mail:" + destination, config);
 		this.retry.getEventPublisher()
 			.onRetry((event) -> log.info("retry {} in {} after: {}", event.getNumberOfRetryAttempts(),
 					event.getWaitInterval(),

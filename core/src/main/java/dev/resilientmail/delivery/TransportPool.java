@@ -1,5 +1,6 @@
 package dev.resilientmail.delivery;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -10,18 +11,31 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.resilientmail.DeliveryReport;
+import dev.resilientmail.RecipientOutcome;
 import dev.resilientmail.SmtpFailure;
 import dev.resilientmail.UncertainDelivery;
+import dev.resilientmail.reply.SmtpCommand;
 import dev.resilientmail.transport.CapturingSmtpTransport;
 
 /**
  * Connected transports for one destination, reused so that single-message sends do not
- * pay connect, EHLO, STARTTLS and AUTH each time. Bounded by a semaphore; an idle
- * transport is checked with NOOP before reuse and closed when idle too long or used for
- * too many messages; a transport that saw 421 or an I/O error is never returned.
+ * pay connect, EHLO, STARTTLS and AUTH each time. Bounded by a semaphore. Reuse costs no
+ * round trip: a transport used less than {@link #CHECK_AFTER_IDLE} ago is taken when its
+ * socket looks open (nothing unasked from the server); one idle longer is checked with
+ * NOOP first, as OkHttp's pool checks only connections idle for a while. One that the
+ * server closed unseen fails at MAIL (no reply, or 421) with nothing of the message sent:
+ * the message then goes out once more on a new connection, within the same attempt (never
+ * after any of the body went out). A transport is closed when idle past the idle timeout
+ * or used for the policy's messages per connection; one that saw 421 or an I/O error is
+ * never returned.
  */
 final class TransportPool implements AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(TransportPool.class);
 
 	/** Opens a new connected transport. */
 	@FunctionalInterface
@@ -40,6 +54,9 @@ final class TransportPool implements AutoCloseable {
 	private final long idleTimeoutNanos;
 
 	private final Ticker ticker;
+
+	/** Idle at least this long, a connection is checked with NOOP before reuse. */
+	static final Duration CHECK_AFTER_IDLE = Duration.ofSeconds(2);
 
 	private final Deque<Idle> idle = new ArrayDeque<>();
 
@@ -69,8 +86,20 @@ final class TransportPool implements AutoCloseable {
 			throw new MessagingException("interrupted while waiting for a pooled SMTP connection", ex);
 		}
 		boolean reusable = false;
+		Address[] addresses = recipients.toArray(new Address[0]);
 		try {
-			lease.transport().sendMessage(message, recipients.toArray(new Address[0]));
+			try {
+				lease.transport().sendMessage(message, addresses);
+			}
+			catch (SmtpFailure failure) {
+				if (lease.messages() == 0 || !diedWhileIdle(failure)) {
+					throw failure;
+				}
+				log.debug("pooled connection was closed while idle ({}); sending on a new one", failure.getMessage());
+				closeQuietly(lease.transport());
+				lease = connectUnderPermit();
+				lease.transport().sendMessage(message, addresses);
+			}
 			reusable = true;
 			return lease.transport().lastDeliveryReport();
 		}
@@ -83,6 +112,27 @@ final class TransportPool implements AutoCloseable {
 		finally {
 			release(lease, reusable);
 		}
+	}
+
+	/**
+	 * A reused connection that ended before the transaction began: MAIL got no reply at
+	 * all (closed, reset or silent past the read timeout) or 421 (the server closing the
+	 * session), so no byte of the message went out. The NOOP the pool used to send before
+	 * every reuse found the same and replaced the connection.
+	 */
+	private static boolean diedWhileIdle(SmtpFailure failure) {
+		boolean noTransaction = failure.reply().isEmpty() || failure.reply().get().code() == 421;
+		return failure.command() == SmtpCommand.MAIL && noTransaction && !(failure instanceof UncertainDelivery)
+				&& failure.recipientOutcomes().stream().noneMatch(RecipientOutcome::isDelivered);
+	}
+
+	/** A new connection for a lease whose permit is held. */
+	private Lease connectUnderPermit() throws MessagingException {
+		CapturingSmtpTransport transport = this.connector.connect();
+		synchronized (this) {
+			this.opened++;
+		}
+		return new Lease(transport, 0);
 	}
 
 	private record Idle(CapturingSmtpTransport transport, int messages, long since) {
@@ -104,16 +154,14 @@ final class TransportPool implements AutoCloseable {
 					candidate = this.idle.pollFirst();
 				}
 				if (candidate == null) {
-					CapturingSmtpTransport transport = this.connector.connect();
-					synchronized (this) {
-						this.opened++;
-					}
-					return new Lease(transport, 0);
+					return connectUnderPermit();
 				}
-				boolean fresh = this.ticker.nanoTime() - candidate.since() < this.idleTimeoutNanos;
-				// isConnected() sends NOOP: a server that dropped us idle is found here,
-				// not mid-send
-				if (fresh && candidate.transport().isConnected()) {
+				long idleNanos = this.ticker.nanoTime() - candidate.since();
+				boolean fresh = idleNanos < this.idleTimeoutNanos;
+				// isConnected() sends NOOP: only for a connection idle for a while
+				boolean alive = (idleNanos < CHECK_AFTER_IDLE.toNanos()) ? candidate.transport().looksAlive()
+						: candidate.transport().isConnected();
+				if (fresh && alive) {
 					return new Lease(candidate.transport(), candidate.messages());
 				}
 				closeQuietly(candidate.transport());

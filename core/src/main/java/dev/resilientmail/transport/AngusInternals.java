@@ -61,6 +61,11 @@ final class AngusInternals {
 		return (SERVER_SOCKET != null && SERVER_SOCKET.get(transport) instanceof Socket socket) ? socket : null;
 	}
 
+	/** Angus's buffered stream of the server's replies, or null. */
+	static InputStream serverInput(SMTPTransport transport) {
+		return (SERVER_INPUT != null && SERVER_INPUT.get(transport) instanceof InputStream in) ? in : null;
+	}
+
 	static void abort(BoundedLineInputStream bounded) {
 		if (bounded != null) {
 			try {

@@ -1,10 +1,13 @@
 package dev.resilientmail.transport;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Properties;
 
 import jakarta.mail.Address;
 import jakarta.mail.Message;
@@ -14,7 +17,9 @@ import jakarta.mail.Session;
 import jakarta.mail.URLName;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import org.eclipse.angus.mail.smtp.SMTPMessage;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
+import org.eclipse.angus.mail.util.PropUtil;
 
 import dev.resilientmail.SmtpFailure;
 import dev.resilientmail.DeliveryListener;
@@ -82,6 +87,15 @@ public class CapturingSmtpTransport extends SMTPTransport {
 
 	private final StreamProviderHint providerHint;
 
+	private final Pipeline pipeline;
+
+	private final String protocolName;
+
+	private MessageDataStream dataStream;
+
+	/** The message being sent, while {@code sendMessage} runs. */
+	private Message sending;
+
 	private BoundedLineInputStream reader;
 
 	private boolean protocolError;
@@ -119,6 +133,8 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		this.translator = new FailureTranslator(this.capture);
 		this.tuning = new SocketTuning(session.getProperties());
 		this.providerHint = new StreamProviderHint(session.getProperties());
+		this.pipeline = new Pipeline(session.getProperties());
+		this.protocolName = name;
 	}
 
 	/**
@@ -190,6 +206,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		this.tuning.check();
 		this.protocolError = false;
 		this.reader = null;
+		this.pipeline.reset();
 		this.secrets = Secrets.of(user, password);
 		long from = this.capture.position();
 		this.capture.connecting();
@@ -217,6 +234,22 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		}
 		if (Capture.commandOf(cmd) == SmtpCommand.AUTH) {
 			this.secrets = this.secrets.withSent(Capture.authInitialResponse(cmd));
+		}
+		if (this.pipeline.take(cmd)) {
+			// written with the message's MAIL command; its reply is the next one
+			this.capture.commandSent(cmd);
+			return;
+		}
+		if (this.pipeline.hasAhead()) {
+			if (!Pipeline.drainsBefore(cmd)) {
+				endPipeline("a pipelined command is not the one Angus sends (" + Pipeline.firstWord(cmd) + ")");
+			}
+			// Angus went another way (RSET after a refused MAIL, QUIT): read what the
+			// server still owes first
+			drainPipeline();
+		}
+		if (this.sending != null && cmd.startsWith("MAIL FROM:") && pipelined(cmd)) {
+			return;
 		}
 		this.capture.commandSent(cmd);
 		try {
@@ -252,6 +285,8 @@ public class CapturingSmtpTransport extends SMTPTransport {
 			else if (ex.getCause() instanceof IOException) {
 				AngusInternals.closeWithoutWaiting(this);
 			}
+			// the connection is gone: no reply owed for pipelined commands will come
+			this.pipeline.reset();
 			this.capture.replied(null);
 			throw ex;
 		}
@@ -266,7 +301,126 @@ public class CapturingSmtpTransport extends SMTPTransport {
 			this.protocolError = true;
 		}
 		this.capture.replied((code == -1 && !this.protocolError) ? null : reply);
+		String outOfOrder = this.pipeline.replied(code);
+		if (outOfOrder != null) {
+			this.protocolError = true;
+			endPipeline(outOfOrder);
+		}
 		return code;
+	}
+
+	/**
+	 * Sends a message's MAIL, RCPT and (with {@code sendpartial}) DATA commands in one
+	 * write when the server pipelines.
+	 * @return whether the MAIL command went out so
+	 */
+	private boolean pipelined(String mail) throws MessagingException {
+		if (!this.pipeline.enabled() || !supportsExtension("PIPELINING")) {
+			return false;
+		}
+		if (this.sending instanceof SMTPMessage smtp && smtp.getNotifyOptions() != 0) {
+			// Angus formats the message's own NOTIFY where we cannot see it: lock-step
+			return false;
+		}
+		List<String> batch = this.pipeline.plan(this, mail, dsnNotify(), dataInBatch());
+		if (batch == null) {
+			return false;
+		}
+		if (unreadReplies()) {
+			this.protocolError = true;
+			endPipeline("the server sent a reply nobody asked for before MAIL FROM");
+		}
+		this.capture.commandSent(mail);
+		try {
+			this.pipeline.send(this, batch);
+		}
+		catch (IOException ex) {
+			this.pipeline.reset();
+			this.capture.replied(null);
+			throw new MessagingException("Can't send command to SMTP host", ex);
+		}
+		return true;
+	}
+
+	/** Reads the replies the server owes for pipelined commands Angus did not send. */
+	private void drainPipeline() throws MessagingException {
+		while (this.pipeline.hasAhead()) {
+			String command = this.pipeline.drainNext();
+			this.capture.commandSent(command);
+			int code = readServerResponse();
+			if (code == -1) {
+				// the connection is gone: nothing more will come
+				this.pipeline.reset();
+				return;
+			}
+			if (command.equals("DATA") && code == 354) {
+				// the server waits for a message that will not be sent: only closing
+				// the connection ends that without delivering anything
+				endPipeline("the server accepted DATA for a transaction Angus abandoned");
+			}
+		}
+	}
+
+	/** Ends the connection before any of the message is sent. */
+	private void endPipeline(String why) throws MessagingException {
+		this.pipeline.reset();
+		AngusInternals.abort(this.reader);
+		Capture.log.warn("pipelining: {}", why);
+		throw new MessagingException(why);
+	}
+
+	/**
+	 * DATA goes in the batch only when Angus sends the message to the accepted recipients
+	 * whatever the others' replies, and not with BDAT.
+	 */
+	private boolean dataInBatch() {
+		Properties properties = this.session.getProperties();
+		String prefix = "mail." + this.protocolName + ".";
+		boolean partial = (this.sending instanceof SMTPMessage smtp && smtp.getSendPartial())
+				|| PropUtil.getBooleanProperty(properties, prefix + "sendpartial", false);
+		boolean chunking = PropUtil.getIntProperty(properties, prefix + "chunksize", -1) > 0
+				&& supportsExtension("CHUNKING");
+		return partial && !chunking;
+	}
+
+	/**
+	 * The DSN NOTIFY parameter Angus gives every RCPT from the session (a message's own
+	 * is not pipelined).
+	 */
+	private String dsnNotify() {
+		if (!supportsExtension("DSN")) {
+			return null;
+		}
+		return this.session.getProperty("mail." + this.protocolName + ".dsn.notify");
+	}
+
+	/**
+	 * Whether the connection looks usable without sending a command: the socket is open
+	 * and the server has sent nothing unasked (a server closing an idle connection often
+	 * says 421 first). A connection the server closed silently still looks usable; the
+	 * next command finds out. Costs no round trip, unlike {@link #isConnected()}, which
+	 * sends NOOP.
+	 * @return whether the connection looks usable
+	 * @since 0.2.0
+	 */
+	public synchronized boolean looksAlive() {
+		Socket open = AngusInternals.socket(this);
+		if (open == null || open.isClosed() || !open.isConnected() || open.isInputShutdown()) {
+			return false;
+		}
+		return !unreadReplies();
+	}
+
+	/** Whether the server sent bytes no command asked for. */
+	private boolean unreadReplies() {
+		InputStream in = AngusInternals.serverInput(this);
+		try {
+			return in != null && in.available() > 0;
+		}
+		catch (IOException ex) {
+			// the read that follows reports it
+			return false;
+		}
 	}
 
 	/**
@@ -285,7 +439,25 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	 */
 	@Override
 	protected OutputStream data() throws MessagingException {
-		return new MessageDataStream(super.data());
+		OutputStream data = super.data();
+		if (this.pipeline.batchSent() && unreadReplies()) {
+			// more replies than pipelined commands: which one answered what is unknown
+			this.protocolError = true;
+			endPipeline("the server sent more replies than the pipelined commands asked for");
+		}
+		this.dataStream = new MessageDataStream(data);
+		return this.dataStream;
+	}
+
+	/** Hands what the message stream still buffers to Angus before the final dot. */
+	@Override
+	protected void finishData() throws IOException, MessagingException {
+		MessageDataStream stream = this.dataStream;
+		this.dataStream = null;
+		if (stream != null) {
+			stream.drain();
+		}
+		super.finishData();
 	}
 
 	/**
@@ -336,6 +508,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		this.protocolError = false;
 		this.capture.begin(transaction);
 		ClassLoader caller = this.providerHint.enter();
+		this.sending = message;
 		try {
 			super.sendMessage(message, addresses);
 		}
@@ -353,6 +526,9 @@ public class CapturingSmtpTransport extends SMTPTransport {
 			throw failure;
 		}
 		finally {
+			this.sending = null;
+			this.dataStream = null;
+			finishPipeline();
 			this.capture.end();
 			this.providerHint.exit(caller);
 		}
@@ -366,6 +542,24 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		}
 		if (this.lastReport != null) {
 			this.capture.notifyDelivered(this.lastReport);
+		}
+	}
+
+	/**
+	 * Reads what the server still owes for this message, so the next one starts clean.
+	 */
+	private void finishPipeline() {
+		try {
+			if (this.pipeline.hasAhead()) {
+				drainPipeline();
+			}
+		}
+		catch (MessagingException | RuntimeException ex) {
+			// the connection is closed; the message's own outcome is already known
+			Capture.log.debug("pipelined replies not read: {}", ex.toString());
+		}
+		finally {
+			this.pipeline.reset();
 		}
 	}
 

@@ -139,7 +139,9 @@ final class FailureTranslator {
 		SmtpFailure.Details details = new SmtpFailure.Details(Optional.empty(), command, STARTTLS_MISSING,
 				this.capture.transcript(), List.of(), 1);
 		return SmtpFailure.of(describe(failing) + ": STARTTLS is required (mail.smtp.starttls.required)"
-				+ " but the server did not offer it; nothing was sent, no credentials either", details, cause);
+				+ " but the server did not offer it; nothing was sent, no credentials either (to send them in clear"
+				+ " anyway: mail.smtp.starttls.required=false, or MailDelivery's requireStartTls(false))", details,
+				cause);
 	}
 
 	/** A message over the server's advertised SIZE, refused before MAIL FROM. */

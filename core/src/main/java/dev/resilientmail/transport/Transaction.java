@@ -54,8 +54,17 @@ final class Transaction {
 		this.rcptReplies = new String[this.recipients.size()];
 	}
 
-	/** Records the reply to a command of this transaction; other commands are ignored. */
+	/**
+	 * Records the reply to a command of this transaction; other commands are ignored, and
+	 * so are RCPT and DATA replies after a MAIL that got no 2xx: pipelined, those
+	 * commands went out with MAIL and were answered only "no transaction" (503) or not at
+	 * all, and the MAIL reply (or its absence) is every recipient's outcome, as in
+	 * lock-step.
+	 */
 	void replied(SmtpCommand command, String reply) {
+		if ((command == SmtpCommand.RCPT || command == SmtpCommand.DATA) && this.mailSent && !mailAccepted()) {
+			return;
+		}
 		switch (command) {
 			case MAIL -> mailReplied(reply);
 			case RCPT -> rcptReplied(reply);
@@ -109,6 +118,10 @@ final class Transaction {
 					success));
 		}
 		return new DeliveryReport(outcomes, finalReply, transcript, 1);
+	}
+
+	private boolean mailAccepted() {
+		return Capture.parseQuietly(this.mailReply).map((reply) -> !reply.isFailure()).orElse(false);
 	}
 
 	List<InternetAddress> recipients() {

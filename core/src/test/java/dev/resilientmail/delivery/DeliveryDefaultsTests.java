@@ -61,7 +61,9 @@ class DeliveryDefaultsTests {
 
 			assertThat(failure.reason()).isEqualTo(FailureReason.AUTHENTICATION_REQUIRED);
 			assertThat(failure.isRetryable()).isFalse();
-			assertThat(failure.getMessage()).contains("STARTTLS is required");
+			assertThat(failure.getMessage()).contains("STARTTLS is required")
+				.contains("mail.smtp.starttls.required=false")
+				.contains("requireStartTls(false)");
 			assertThat(indexOf(server.commands(), "AUTH ")).isNegative();
 			assertThat(server.messages()).isEmpty();
 		}

@@ -147,6 +147,11 @@ final class HostileServer implements AutoCloseable {
 			throw new IOException("client closed the connection");
 		}
 
+		/** Whether the client sent bytes not read yet (pipelined commands, say). */
+		boolean pending() throws IOException {
+			return this.in.available() > 0;
+		}
+
 		/** Greets and answers EHLO like a plain ESMTP server. */
 		void greetAndEhlo() throws IOException {
 			line("220 mx.hostile ESMTP");

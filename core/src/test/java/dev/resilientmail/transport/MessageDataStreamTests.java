@@ -53,10 +53,13 @@ class MessageDataStreamTests {
 	}
 
 	@Test
-	void wireBytesAreWhatWriteToMakesForTextAndMultipartMessages() throws Exception {
+	void wireBytesAreWhatWriteToMakesForTextMultipartAndLargeMessages() throws Exception {
 		try (FaultSmtpServer server = FaultSmtpServer.start()) {
 			Session session = session(server, CapturingSmtpTransport.class);
-			List<MimeMessage> messages = List.of(text(session, 1), multipart(session));
+			MimeMessage large = text(session, 2);
+			// larger than the stream's buffer, with dots to stuff across its chunks
+			large.setText(".first\r\n" + "line of a larger message\r\n.dot\r\n".repeat(4000), "us-ascii");
+			List<MimeMessage> messages = List.of(text(session, 1), multipart(session), large);
 			Transport transport = session.getTransport("smtp");
 			assertThat(transport).isInstanceOf(CapturingSmtpTransport.class);
 			transport.connect();
@@ -68,8 +71,8 @@ class MessageDataStreamTests {
 			finally {
 				transport.close();
 			}
-			List<ReceivedMessage> received = server.awaitMessages(2, Duration.ofSeconds(5));
-			assertThat(received).hasSize(2);
+			List<ReceivedMessage> received = server.awaitMessages(3, Duration.ofSeconds(5));
+			assertThat(received).hasSize(3);
 			for (int i = 0; i < messages.size(); i++) {
 				ByteArrayOutputStream expected = new ByteArrayOutputStream();
 				messages.get(i).writeTo(expected, WireSize.IGNORED_HEADERS);

@@ -49,26 +49,6 @@ final class InvalidResilientMailConfigurationException extends IllegalStateExcep
 	 */
 	record Problem(String key, Object value, String allowed, String origin) {
 
-		/**
-		 * The {@code DeliveryPolicy.Builder} parameter names, as the builder's messages
-		 * start, with the key that sets each from configuration.
-		 */
-		private static final Map<String, String> KEYS_BY_BUILDER_NAME = Map.ofEntries(
-				Map.entry("maxAttempts", "retry.max-attempts"), Map.entry("waitDuration", "retry.wait-duration"),
-				Map.entry("backoffMultiplier", "retry.exponential-backoff-multiplier"),
-				Map.entry("maxWaitDuration", "retry.max-wait-duration"),
-				Map.entry("jitter", "retry.randomized-wait-factor"),
-				Map.entry("maxElapsed", "retry.max-elapsed-duration"), Map.entry("retryOn", "retry.retry-on"),
-				Map.entry("reasonWait", "retry.wait-duration-by-reason"),
-				Map.entry("limitForPeriod", "rate-limiter.limit-for-period"),
-				Map.entry("limitRefreshPeriod", "rate-limiter.limit-refresh-period"),
-				Map.entry("rateLimitTimeout", "rate-limiter.timeout-duration"),
-				Map.entry("connectTimeout", "timeouts.connect-timeout"),
-				Map.entry("readTimeout", "timeouts.read-timeout"), Map.entry("replyTimeout", "timeouts.reply-timeout"),
-				Map.entry("maxConnections", "pool.max-connections"),
-				Map.entry("maxMessagesPerConnection", "pool.max-messages-per-connection"),
-				Map.entry("idleTimeout", "pool.idle-timeout"));
-
 		Problem(String key, Object value, String allowed) {
 			this(key, value, allowed, null);
 		}
@@ -96,15 +76,8 @@ final class InvalidResilientMailConfigurationException extends IllegalStateExcep
 		}
 
 		private static Problem of(String origin, RuntimeException refusal) {
-			String message = String.valueOf(refusal.getMessage());
-			String key = KEYS_BY_BUILDER_NAME.entrySet()
-				.stream()
-				.filter((entry) -> message.equals(entry.getKey()) || message.startsWith(entry.getKey() + " "))
-				.map((entry) -> DeliveryPolicyFactory.PREFIX + entry.getValue())
-				.findFirst()
-				.orElse(DeliveryPolicyFactory.PREFIX + "*");
-			String allowed = (refusal instanceof NullPointerException) ? message + " must be set, not null" : message;
-			return new Problem(key, null, allowed, origin);
+			return new Problem(DeliveryPolicyFactory.keyOf(refusal), null, DeliveryPolicyFactory.refusal(refusal, true),
+					origin);
 		}
 
 		/** A lambda's class name without the JVM's generated suffix. */

@@ -58,7 +58,7 @@ final class MailFailureTranslator {
 		if (failures.isEmpty()) {
 			throw new IllegalArgumentException("no failed message to translate");
 		}
-		SmtpFailure decisive = mostSevere(failures);
+		SmtpFailure decisive = SmtpFailure.mostSevere(failures);
 		String message = summary(failed, total, decisive);
 		if (decisive instanceof TransientFailure transientFailure) {
 			return new MailTransientFailureException(message, transientFailure, failed);
@@ -70,14 +70,6 @@ final class MailFailureTranslator {
 			return new MailUncertainDeliveryException(message, uncertainDelivery, failed);
 		}
 		return new MailPermanentFailureException(message, (PermanentFailure) decisive, failed);
-	}
-
-	/**
-	 * Stand-in until core's one severity order ({@code SmtpFailure.mostSevere}) lands:
-	 * the first failed message decides.
-	 */
-	private static SmtpFailure mostSevere(List<SmtpFailure> failures) {
-		return failures.get(0);
 	}
 
 	/**

@@ -30,8 +30,7 @@ import dev.resilientmail.delivery.MailDelivery;
  * capturing transport, retries, rate limits and pooled connections, with failures thrown
  * as typed {@code MailSendException}s. Host, port, credentials, protocol and Jakarta Mail
  * properties are set as on any {@code JavaMailSenderImpl} (Spring Boot applies
- * {@code spring.mail.*}), so Boot's mail health indicator and
- * {@code spring.mail.test-connection} keep working.
+ * {@code spring.mail.*}), so {@code spring.mail.test-connection} keeps working.
  * <p>
  * The delivery is created once, from the settings as they are when the bean is
  * initialised (or at first use); later changes to host, port or properties are not seen.

@@ -38,11 +38,11 @@ import dev.resilientmail.delivery.MailDelivery;
 /**
  * Backs the application's {@link JavaMailSender} with resilient-mail when
  * {@code spring.mail.host} is set: the bean is a {@link JavaMailSenderImpl} configured
- * from {@code spring.mail.*} as Spring Boot would (so its mail health indicator and
- * {@code spring.mail.test-connection} keep working), whose sends go through a
- * {@link MailDelivery} with the {@code resilient-mail.*} retry, rate-limit and pool
- * settings and throw typed exceptions. Runs before Spring Boot's mail auto-configuration,
- * which then backs off. A {@code JavaMailSender} bean of the application wins;
+ * from {@code spring.mail.*} as Spring Boot would (so {@code spring.mail.test-connection}
+ * keeps working), whose sends go through a {@link MailDelivery} with the
+ * {@code resilient-mail.*} retry, rate-limit and pool settings and throw typed
+ * exceptions. Runs before Spring Boot's mail auto-configuration, which then backs off. A
+ * {@code JavaMailSender} bean of the application wins;
  * {@code resilient-mail.enabled=false} leaves Spring Boot's own sender. Also provides an
  * {@link AsyncMailSender} and the {@link DeliveryPolicy}, built from
  * {@code resilient-mail.*} and refined by every {@link DeliveryPolicyCustomizer} bean;
@@ -79,14 +79,16 @@ public final class ResilientMailAutoConfiguration {
 		if (!beanFactory.containsBeanDefinition(POLICY_BEAN)) {
 			IgnoredPolicyKeys.warn(environment);
 		}
-		int asyncThreads = properties.getAsync().getThreads();
-		if (asyncThreads < 1) {
+		Integer asyncThreads = properties.getAsync().getThreads();
+		if (asyncThreads != null && asyncThreads < 1) {
 			throw new InvalidResilientMailConfigurationException(List
 				.of(new InvalidResilientMailConfigurationException.Problem(
 						DeliveryPolicyFactory.PREFIX + "async.threads", asyncThreads, "a whole number of at least 1")));
 		}
 		List<MailDeliveryCustomizer> deliveryCustomizers = new ArrayList<>();
-		deliveryCustomizers.add((builder) -> builder.asyncThreads(asyncThreads));
+		if (asyncThreads != null) {
+			deliveryCustomizers.add((builder) -> builder.asyncThreads(asyncThreads));
+		}
 		deliveryCustomizers.add(Resilience4jRegistries.customizer(retryRegistries.getIfAvailable(),
 				rateLimiterRegistries.getIfAvailable(), meterBinders.getIfAvailable()));
 		deliveryCustomizers.addAll(customizers.orderedStream().toList());

@@ -193,8 +193,10 @@ public class ResilientMailProperties {
 		private Duration maxWaitDuration = Duration.ofMinutes(1);
 
 		/**
-		 * Kinds of failure that are retried: TRANSIENT, POLICY_TRANSIENT, PERMANENT or
-		 * POLICY_PERMANENT.
+		 * Kinds of failure that are retried: TRANSIENT, POLICY_TRANSIENT or both (empty:
+		 * none). This only narrows what the classification says is retryable; to retry a
+		 * reply classified as permanent, add a classification rule that makes it
+		 * TRANSIENT.
 		 */
 		private List<FailureKind> retryOn = new ArrayList<>(
 				List.of(FailureKind.TRANSIENT, FailureKind.POLICY_TRANSIENT));
@@ -501,9 +503,10 @@ public class ResilientMailProperties {
 
 		/**
 		 * Messages one connection carries before it is closed and replaced (1 means a new
-		 * connection for every message).
+		 * connection for every message). By default a connection is kept for as many
+		 * messages as the server takes.
 		 */
-		private int maxMessagesPerConnection = 100;
+		private int maxMessagesPerConnection = Integer.MAX_VALUE;
 
 		/**
 		 * How long an unused connection stays open in the pool.
@@ -645,15 +648,15 @@ public class ResilientMailProperties {
 
 		/**
 		 * Threads that run the attempts of AsyncMailSender sends; waits between attempts
-		 * hold no thread.
+		 * hold no thread. Unset: one per pooled connection (pool.max-connections).
 		 */
-		private int threads = 2;
+		private Integer threads;
 
 		/**
 		 * Returns the threads.
-		 * @return the threads
+		 * @return the threads, or null for one per pooled connection
 		 */
-		public int getThreads() {
+		public Integer getThreads() {
 			return this.threads;
 		}
 
@@ -661,7 +664,7 @@ public class ResilientMailProperties {
 		 * Sets the threads.
 		 * @param threads the threads, 1 or more
 		 */
-		public void setThreads(int threads) {
+		public void setThreads(Integer threads) {
 			this.threads = threads;
 		}
 

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -33,10 +34,18 @@ class ConfigurationMetadataTests {
 			"resilient-mail.classification.rules[].kind", "resilient-mail.classification.rules[].reason",
 			"resilient-mail.classification.rules[].retry-after");
 
+	/**
+	 * The keys beyond the issue's YAML that complete the policy, and the async threads.
+	 */
+	private static final List<String> MORE_KEYS = List.of("resilient-mail.retry.randomized-wait-factor",
+			"resilient-mail.retry.max-elapsed-duration", "resilient-mail.retry.wait-duration-by-reason",
+			"resilient-mail.retry.honour-retry-after", "resilient-mail.timeouts.connect-timeout",
+			"resilient-mail.timeouts.read-timeout", "resilient-mail.async.threads");
+
 	@Test
 	void everyIssueKeyHasADescription() throws IOException {
 		Map<String, JsonNode> properties = properties();
-		for (String key : ISSUE_KEYS) {
+		for (String key : concat(ISSUE_KEYS, MORE_KEYS)) {
 			if (key.contains("[]")) {
 				// the processor does not descend into list elements: the list property
 				// documents each field of a rule
@@ -71,6 +80,10 @@ class ConfigurationMetadataTests {
 		assertThat(properties.get("resilient-mail.retry.retry-on").get("defaultValue").toString())
 			.isEqualTo("[\"TRANSIENT\",\"POLICY_TRANSIENT\"]");
 		assertThat(properties.get("resilient-mail.enabled").get("defaultValue").asBoolean()).isTrue();
+	}
+
+	private static List<String> concat(List<String> first, List<String> second) {
+		return Stream.concat(first.stream(), second.stream()).toList();
 	}
 
 	private static String description(JsonNode property) {

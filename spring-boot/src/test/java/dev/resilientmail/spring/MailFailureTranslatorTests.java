@@ -66,6 +66,46 @@ class MailFailureTranslatorTests {
 	}
 
 	@Test
+	void transientOnlyWhenEveryMessageFailedTransiently() {
+		assertThat(translate(this.greylisted, this.greylisted)).isInstanceOf(MailTransientFailureException.class);
+		assertThat(translate(this.greylisted, this.throttled)).isInstanceOf(MailPolicyRejectionException.class);
+		assertThat(translate(this.greylisted, this.uncertain)).isInstanceOf(MailUncertainDeliveryException.class);
+		assertThat(translate(this.greylisted, this.unknown)).isInstanceOf(MailPermanentFailureException.class);
+	}
+
+	@Test
+	void coresSeverityOrderDecidesWhateverTheSendingOrder() {
+		// UncertainDelivery > permanent PolicyRejection > PermanentFailure > transient
+		// PolicyRejection > TransientFailure, as core decides between recipients
+		MailSendException mixed = translate(this.unknown, this.greylisted, this.blocked, this.uncertain);
+		assertThat(mixed).isInstanceOf(MailUncertainDeliveryException.class);
+		assertThat(((MailUncertainDeliveryException) mixed).failure()).isSameAs(this.uncertain);
+		assertThat(translate(this.unknown, this.blocked)).isInstanceOf(MailPolicyRejectionException.class);
+		assertThat(translate(this.throttled, this.unknown)).isInstanceOf(MailPermanentFailureException.class);
+		assertThat(translate(this.greylisted, this.throttled, this.greylisted))
+			.isInstanceOf(MailPolicyRejectionException.class);
+		for (SmtpFailure[] order : List.of(new SmtpFailure[] { this.unknown, this.blocked },
+				new SmtpFailure[] { this.blocked, this.unknown })) {
+			assertThat(((MailPolicyRejectionException) translate(order)).failure())
+				.isSameAs(SmtpFailure.mostSevere(List.of(order)));
+		}
+	}
+
+	@Test
+	void severalFailedMessagesAreOneExceptionByTheCoresSeverityOrder() {
+		assertThat(
+				((MailPolicyRejectionException) translate(this.greylisted, this.throttled, this.unknown, this.blocked))
+					.failure())
+			.isSameAs(this.blocked);
+		assertThat(((MailPermanentFailureException) translate(this.greylisted, this.throttled, this.unknown)).failure())
+			.isSameAs(this.unknown);
+		assertThat(((MailUncertainDeliveryException) translate(this.blocked, this.uncertain)).failure())
+			.isSameAs(this.uncertain);
+		assertThat(((MailPolicyRejectionException) translate(this.greylisted, this.throttled)).failure())
+			.isSameAs(this.throttled);
+	}
+
+	@Test
 	void everyFailedMessageKeepsItsOwnCoreException() {
 		MailSendException exception = translate(this.greylisted, this.unknown, this.blocked);
 		assertThat(exception.getFailedMessages()).containsExactly(Map.entry("message 1", this.greylisted),

@@ -144,7 +144,7 @@ class ResilientMailAutoConfigurationTests {
 			assertThat(policy.rateLimit().timeout()).isEqualTo(Duration.ofSeconds(30));
 			assertThat(policy.rateLimit().adaptive()).isTrue();
 			assertThat(policy.pool().maxConnections()).isEqualTo(4);
-			assertThat(policy.pool().maxMessagesPerConnection()).isEqualTo(100);
+			assertThat(policy.pool().maxMessagesPerConnection()).isEqualTo(Integer.MAX_VALUE);
 			assertThat(policy.pool().idleTimeout()).isEqualTo(Duration.ofSeconds(30));
 			assertThat(policy.classificationRules()).isEmpty();
 			assertThat(context.getBean(ResilientJavaMailSender.class).delivery().policy()).isSameAs(policy);

@@ -31,27 +31,29 @@ class ResilientMailFailureAnalyzerTests {
 			textBlock = """
 					resilient-mail.retry.max-attempts                          | 0          | at least 1
 					resilient-mail.retry.max-attempts                          | many       | a whole number
-					resilient-mail.retry.wait-duration                         | -1s        | zero or more
+					resilient-mail.retry.wait-duration                         | -1s        | must not be negative
 					resilient-mail.retry.wait-duration                         | soon       | a duration such as 500ms, 2s, 1m or 1h
 					resilient-mail.retry.exponential-backoff-multiplier        | 0.5        | at least 1.0
-					resilient-mail.retry.max-wait-duration                     | -5m        | zero or more
-					resilient-mail.retry.retry-on                              | SUCCESS    | TRANSIENT, PERMANENT, POLICY_TRANSIENT, POLICY_PERMANENT
+					resilient-mail.retry.max-wait-duration                     | -5m        | must not be negative
+					resilient-mail.retry.retry-on                              | SUCCESS    | cannot contain SUCCESS
+					resilient-mail.retry.retry-on                              | PERMANENT  | allowed: TRANSIENT, POLICY_TRANSIENT
 					resilient-mail.retry.retry-on                              | SOMETIMES  | a list of one of TRANSIENT, PERMANENT, POLICY_TRANSIENT, POLICY_PERMANENT
 					resilient-mail.retry.retry-uncertain                       | maybe      | true or false
-					resilient-mail.retry.randomized-wait-factor                | 1.5        | a number from 0 (no jitter) to 1
-					resilient-mail.retry.randomized-wait-factor                | -0.1       | a number from 0 (no jitter) to 1
-					resilient-mail.retry.max-elapsed-duration                  | -1m        | zero or more
-					resilient-mail.retry.wait-duration-by-reason.GREYLISTED    | -1m        | zero or more
+					resilient-mail.retry.randomized-wait-factor                | 1.5        | must be between 0.0 and 1.0
+					resilient-mail.retry.randomized-wait-factor                | -0.1       | must be between 0.0 and 1.0
+					resilient-mail.retry.max-elapsed-duration                  | -1m        | must not be negative
+					resilient-mail.retry.wait-duration-by-reason.GREYLISTED    | -1m        | must not be negative
 					resilient-mail.retry.honour-retry-after                    | perhaps    | true or false
-					resilient-mail.timeouts.connect-timeout                    | 0s         | more than zero
-					resilient-mail.timeouts.read-timeout                       | -1s        | more than zero
+					resilient-mail.timeouts.connect-timeout                    | 0s         | must be positive
+					resilient-mail.timeouts.read-timeout                       | -1s        | must not be negative
+					resilient-mail.timeouts.reply-timeout                      | 0s         | must be positive
 					resilient-mail.async.threads                               | 0          | at least 1
 					resilient-mail.rate-limiter.limit-for-period               | 0          | at least 1
-					resilient-mail.rate-limiter.limit-refresh-period           | 0s         | more than zero
-					resilient-mail.rate-limiter.timeout-duration               | -1s        | zero or more
+					resilient-mail.rate-limiter.limit-refresh-period           | 0s         | must be positive
+					resilient-mail.rate-limiter.timeout-duration               | -1s        | must not be negative
 					resilient-mail.pool.max-connections                        | 0          | at least 1
 					resilient-mail.pool.max-messages-per-connection            | 0          | at least 1
-					resilient-mail.pool.idle-timeout                           | -30s       | zero or more
+					resilient-mail.pool.idle-timeout                           | -30s       | must not be negative
 					resilient-mail.classification.rules[0].kind                | FOO        | one of TRANSIENT, PERMANENT, POLICY_TRANSIENT, POLICY_PERMANENT
 					resilient-mail.classification.rules[0].kind                | SUCCESS    | cannot turn a failure into SUCCESS
 					resilient-mail.classification.rules[0].reason              | BAR        | one of MAILBOX_UNKNOWN, MAILBOX_FULL, GREYLISTED

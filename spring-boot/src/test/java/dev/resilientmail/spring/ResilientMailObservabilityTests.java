@@ -20,6 +20,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.mail.MailException;
 import org.springframework.mail.SimpleMailMessage;
@@ -127,6 +128,17 @@ class ResilientMailObservabilityTests {
 			.withPropertyValues("spring.mail.host=" + server.host(), "spring.mail.port=" + server.port())
 			.run((context) -> assertThat(context).doesNotHaveBean(MailSendObservations.class)
 				.hasSingleBean(ResilientJavaMailSender.class));
+	}
+
+	@Test
+	void withoutMicrometersJakartaMailInstrumentationThereAreNoObservationsAndTheSenderWorks(FaultSmtpServer server) {
+		contextRunner(server.host(), server.port()).withClassLoader(new FilteredClassLoader("io.micrometer.jakarta9"))
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(MailSendObservations.class);
+				context.getBean(JavaMailSender.class).send(message("alice@example.com"));
+				assertThat(server.awaitMessages(1, Duration.ofSeconds(30))).hasSize(1);
+				assertThat(this.stopped).isEmpty();
+			});
 	}
 
 	@Test

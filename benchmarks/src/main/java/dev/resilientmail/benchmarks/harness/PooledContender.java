@@ -12,7 +12,7 @@ import dev.resilientmail.delivery.MailDelivery;
  * resilient-mail's {@link MailDelivery} with its default connection pool, one
  * {@code send(message)} call per message. The rate limit is set far above what the
  * machine can send so that it never throttles; everything else is the default policy
- * (pool of 4 connections, 100 messages per connection, NOOP check before reuse).
+ * (pool of 4 connections kept for as many messages as the server takes).
  */
 final class PooledContender implements Contender {
 

@@ -3,9 +3,8 @@ package dev.resilientmail.example.quickstart;
 import java.time.Duration;
 import java.util.List;
 
-import dev.resilientmail.PermanentFailure;
 import dev.resilientmail.PolicyRejection;
-import dev.resilientmail.TransientFailure;
+import dev.resilientmail.SmtpFailure;
 import dev.resilientmail.UncertainDelivery;
 import dev.resilientmail.delivery.DeliveryPolicy;
 import dev.resilientmail.DeliveryReport;
@@ -35,14 +34,15 @@ final class PlainJavaExample {
 		try (MailDelivery delivery = MailDelivery.builder(host, port).policy(policy).build()) {
 			DeliveryReport report = delivery.send(message);
 			System.out.println("queued as " + report.queueId().orElse("?") + " after " + report.attempts() + " attempt(s)");
-		} catch (PermanentFailure e) {        // 5xx: the address or the message is bad
-			suppressions.addAll(e.undeliveredRecipients());
-		} catch (PolicyRejection e) {         // x.7.x: our reputation, authentication or configuration
-			System.err.println("policy " + e.enhancedCode() + " " + e.reason() + ": " + e.reply().orElseThrow());
-		} catch (TransientFailure e) {        // still 4xx after every retry: queue it for later
-			System.err.println("retry later: " + e.undeliveredRecipients() + ", delivered: " + e.deliveredRecipients());
-		} catch (UncertainDelivery e) {       // connection lost after the body: may have arrived, do not resend blindly
-			System.err.println("check before resending: " + e.getMessage());
+		} catch (SmtpFailure e) {             // the type answers the first question; every recipient's outcome is on it
+			suppressions.addAll(e.rejectedRecipients());     // 5xx for the address itself, whatever the type
+			if (e instanceof UncertainDelivery) {            // connection lost after the body: may have arrived
+				System.err.println("check before resending to " + e.uncertainRecipients());
+			} else if (e instanceof PolicyRejection) {       // x.7.x: our reputation, authentication or configuration
+				System.err.println("policy " + e.enhancedCode() + " " + e.reason() + ": " + e.reply().orElseThrow());
+			} else if (e.isRetryable()) {                    // still 4xx after every retry: queue the rest for later
+				System.err.println("retry later: " + e.undeliveredRecipients() + " after " + e.retryAfter());
+			}
 		}
 		// end::plain-java[]
 		// @formatter:on
