@@ -144,6 +144,7 @@ public class DurableRetriesBenchmark {
 	 * @return the messages the server received
 	 */
 	@Benchmark
+	@SuppressWarnings("try") // the delivery runs the due retries while it is open
 	@BenchmarkMode(Mode.SingleShotTime)
 	@OperationsPerInvocation(DUE)
 	@OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -156,8 +157,7 @@ public class DurableRetriesBenchmark {
 			.asyncThreads(4)
 			.retryStore(due.runner.retries())
 			.build()) {
-			int received = this.smtp.awaitMessages(due.before + DUE, Duration.ofMinutes(2)).size();
-			return received + delivery.currentRateLimit() * 0;
+			return this.smtp.awaitMessages(due.before + DUE, Duration.ofMinutes(2)).size();
 		}
 	}
 
