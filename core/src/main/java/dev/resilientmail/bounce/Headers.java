@@ -66,6 +66,14 @@ final class Headers {
 				continue;
 			}
 			int colon = fieldColon(text, position, lineEnd);
+			if (colon < 0 && value != null && value.length() > 0 && value.charAt(value.length() - 1) == ';') {
+				// a parameter line whose folding white space was lost ("boundary=..."
+				// under
+				// "Content-Type: multipart/alternative;")
+				appendTrimmed(value, text, position, lineEnd);
+				position = next;
+				continue;
+			}
 			if (colon < 0) {
 				if (names.isEmpty() && value == null) {
 					return new Block(EMPTY, start);

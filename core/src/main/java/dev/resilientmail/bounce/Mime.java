@@ -211,9 +211,10 @@ final class Mime {
 			while (position < end && lines++ < 200) {
 				int lineEnd = lineEnd(this.raw, position, end);
 				if (lineEnd - position >= 8 && this.raw.startsWith("--", position)
-						&& this.raw.charAt(position + 2) > ' ' && this.raw.charAt(position + 2) != '-') {
+						&& this.raw.charAt(position + 2) > ' ') {
 					String line = this.raw.substring(position, lineEnd).trim();
-					if (line.indexOf(' ') < 0 && !line.endsWith("--")) {
+					// a delimiter, not a separator line of dashes
+					if (line.indexOf(' ') < 0 && !line.endsWith("--") && line.chars().anyMatch((c) -> c != '-')) {
 						int again = this.raw.indexOf("\n" + line, lineEnd);
 						if (again >= 0 && again < end) {
 							return line;

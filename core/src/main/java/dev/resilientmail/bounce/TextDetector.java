@@ -52,6 +52,10 @@ final class TextDetector {
 
 	private static final Pattern REPLY_CODE = Pattern.compile("(?<![\\w.])[45][0-5]\\d(?![\\w.])");
 
+	/** A delivery-status field written into the text: the end of what the text says. */
+	private static final Pattern DSN_FIELD = Pattern.compile(
+			"(?i)(?:reporting-mta|final-recipient|original-recipient|action|status|remote-mta|diagnostic-code|arrival-date|received-from-mta|last-attempt-date):");
+
 	private static final Pattern SEPARATOR = Pattern.compile("^\\s*(?:[-=*_#~]\\s*){5,}$");
 
 	private TextDetector() {
@@ -145,11 +149,13 @@ final class TextDetector {
 		for (int a = 0; a < anchors.size(); a++) {
 			int first = anchors.get(a)[0];
 			int limit = (a + 1 < anchors.size()) ? anchors.get(a + 1)[0] : lines.size();
-			// a label that says something ("Unknown user: bob@...") is part of the
-			// diagnostic
-			StringBuilder text = new StringBuilder(labels.get(a));
-			String rest = lines.get(first).substring(Math.min(anchors.get(a)[1], lines.get(first).length()));
-			text.append(rest);
+			String rest = stripLeading(
+					lines.get(first).substring(Math.min(anchors.get(a)[1], lines.get(first).length())));
+			// a label that says something ("Unknown user: bob@...") is the diagnostic
+			// when
+			// nothing follows the address on its line; otherwise it is the report's
+			// wording
+			StringBuilder text = new StringBuilder(rest);
 			int blank = 0;
 			int stop = Math.min(limit, first + MAX_BLOCK_LINES + 1);
 			int i = first + 1;
@@ -179,6 +185,9 @@ final class TextDetector {
 				if (!REPLY_CODE.matcher(text).find()) {
 					text.setLength(shortLength);
 				}
+			}
+			if (text.toString().isBlank()) {
+				text.append(labels.get(a));
 			}
 			String key = addresses.get(a).toLowerCase(Locale.ROOT);
 			if (!texts.containsKey(key) && texts.size() >= maxRecipients) {
@@ -213,7 +222,38 @@ final class TextDetector {
 	/** The text about one address: from its first mention on. */
 	static String about(String human, String address) {
 		int at = human.toLowerCase(Locale.ROOT).indexOf(address.toLowerCase(Locale.ROOT));
-		return (at < 0) ? "" : human.substring(at + address.length());
+		if (at < 0) {
+			return "";
+		}
+		// the paragraph after the mention: up to two blank lines or a separator line
+		List<String> lines = lines(human.substring(at + address.length()));
+		StringBuilder text = new StringBuilder();
+		int blank = 0;
+		for (int i = 0; i < lines.size() && i <= MAX_BLOCK_LINES; i++) {
+			String line = lines.get(i);
+			if (SEPARATOR.matcher(line).matches() || DSN_FIELD.matcher(line).lookingAt()) {
+				break;
+			}
+			if (line.isBlank()) {
+				if (++blank >= 2) {
+					break;
+				}
+				continue;
+			}
+			blank = 0;
+			text.append((i == 0) ? stripLeading(line) : "\n" + line);
+		}
+		return text.toString();
+	}
+
+	/** The text after an address without the punctuation that closed it ({@code >:}). */
+	private static String stripLeading(String text) {
+		int i = 0;
+		while (i < text.length() && (text.charAt(i) == '>' || text.charAt(i) == ':' || text.charAt(i) == ','
+				|| text.charAt(i) == ';' || text.charAt(i) == '"' || text.charAt(i) == ')')) {
+			i++;
+		}
+		return text.substring(i);
 	}
 
 	static String clean(String address) {

@@ -49,6 +49,9 @@ final class HumanBounce {
 						+ HumanExplanation.describe(classification.reason()));
 			}
 			out.println(label("  Retry") + (classification.retry() ? "yes" : "no"));
+			if (classification.isFailure()) {
+				out.println(label("  Because") + HumanExplanation.because(classification));
+			}
 		}
 		out.println();
 	}
