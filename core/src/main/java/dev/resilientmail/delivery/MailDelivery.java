@@ -57,7 +57,7 @@ public final class MailDelivery implements AutoCloseable {
 		// one thread per connection by default: with fewer, connections sit idle while
 		// messages wait (two threads sent no faster over four or eight connections)
 		int threads = (setup.asyncThreads > 0) ? setup.asyncThreads : this.policy.pool().maxConnections();
-		this.async = new AsyncSends(threads, this.parts.limiter(), setup.ticker);
+		this.async = new AsyncSends(threads, this.parts);
 	}
 
 	/**
@@ -273,6 +273,34 @@ public final class MailDelivery implements AutoCloseable {
 		 */
 		public Builder sslSocketFactory(SSLSocketFactory factory) {
 			this.setup.sslSocketFactory = Objects.requireNonNull(factory, "factory");
+			return this;
+		}
+
+		/**
+		 * Sets where the permits of the destination come from: by default a rate limiter
+		 * in this delivery; {@code resilient-mail-jdbc}'s shares one limit between every
+		 * instance of the application.
+		 * @param source the permit source
+		 * @return this builder
+		 * @since 0.2.0
+		 */
+		public Builder ratePermits(RatePermitSource source) {
+			this.setup.ratePermits = Objects.requireNonNull(source, "source");
+			return this;
+		}
+
+		/**
+		 * Sets where the retries of {@link MailDelivery#sendAsync} wait: by default in
+		 * memory (a restart loses them); {@code resilient-mail-jdbc}'s keeps them in a
+		 * database, runs each on exactly one instance and resumes them after a restart.
+		 * The delivery starts running the store's due retries when it is built and stops
+		 * at {@link MailDelivery#close()}.
+		 * @param store the retry store
+		 * @return this builder
+		 * @since 0.2.0
+		 */
+		public Builder retryStore(DeferredRetryStore store) {
+			this.setup.retryStore = Objects.requireNonNull(store, "store");
 			return this;
 		}
 
