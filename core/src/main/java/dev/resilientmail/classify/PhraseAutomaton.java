@@ -88,22 +88,36 @@ final class PhraseAutomaton {
 			Arrays.fill(next, -1);
 			int[][] out = new int[cells / alphabet][];
 			int states = 1;
-			int[] at = new int[phrases.size()];
+			// phrases still longer than the depth, in their order, so that each depth
+			// only
+			// visits the phrases that reach it
+			int[][] live = phrases.toArray(new int[0][]);
+			int[] liveIds = new int[live.length];
+			for (int p = 0; p < live.length; p++) {
+				liveIds[p] = ids.get(p);
+			}
+			int[] at = new int[live.length];
+			int count = live.length;
 			for (int depth = 0; depth < maxLength; depth++) {
-				for (int p = 0; p < phrases.size(); p++) {
-					int[] phrase = phrases.get(p);
-					if (phrase.length <= depth) {
-						continue;
-					}
+				int kept = 0;
+				for (int p = 0; p < count; p++) {
+					int[] phrase = live[p];
 					int cell = at[p] * alphabet + phrase[depth];
 					if (next[cell] < 0) {
 						next[cell] = states++;
 					}
-					at[p] = next[cell];
+					int state = next[cell];
 					if (depth == phrase.length - 1) {
-						out[at[p]] = add(out[at[p]], ids.get(p));
+						out[state] = add(out[state], liveIds[p]);
+					}
+					else {
+						live[kept] = phrase;
+						liveIds[kept] = liveIds[p];
+						at[kept] = state;
+						kept++;
 					}
 				}
+				count = kept;
 			}
 			// failure links and the full goto function, in state order: a state's failure
 			// state is shallower, so it is complete when the state is reached

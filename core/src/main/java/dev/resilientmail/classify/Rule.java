@@ -88,10 +88,18 @@ final class Rule {
 
 		@Override
 		public String toString() {
-			String detail = (this.fromDetail < 0) ? "*" : (this.fromDetail == this.toDetail)
-					? String.valueOf(this.fromDetail) : this.fromDetail + "-" + this.toDetail;
-			return ((this.codeClass < 0) ? "*" : String.valueOf(this.codeClass)) + "."
-					+ ((this.subject < 0) ? "*" : String.valueOf(this.subject)) + "." + detail;
+			String detail = (this.fromDetail < 0) ? "*"
+					: (this.fromDetail == this.toDetail) ? String.valueOf(this.fromDetail)
+							: new StringBuilder().append(this.fromDetail).append('-').append(this.toDetail).toString();
+			// a StringBuilder, not '+': each '+' site links an invokedynamic bootstrap
+			// the
+			// first time it runs, which is most of a cold rule-file load
+			return new StringBuilder().append((this.codeClass < 0) ? "*" : String.valueOf(this.codeClass))
+				.append('.')
+				.append((this.subject < 0) ? "*" : String.valueOf(this.subject))
+				.append('.')
+				.append(detail)
+				.toString();
 		}
 
 	}
@@ -173,7 +181,7 @@ final class Rule {
 		this.phraseSymbols = List.copyOf(builder.phraseSymbols);
 		this.signalSymbols = List.copyOf(builder.signalSymbols);
 		this.source = builder.source;
-		this.evidence = List.of(this.id + ": " + describeCodes());
+		this.evidence = List.of(this.id.concat(": ").concat(describeCodes()));
 	}
 
 	private String describeCodes() {

@@ -35,8 +35,6 @@ final class RuleFile {
 	static final List<String> FIELDS = List.of("rule", "reason", "kind", "policy", "retry", "retry-after", "phases",
 			"codes", "enhanced", "infer", "weak", "decisive", "phrase", "signal", "regex", "source");
 
-	private static final Pattern ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
-
 	private final String name;
 
 	private final List<Rule> rules = new ArrayList<>();
@@ -101,7 +99,7 @@ final class RuleFile {
 		}
 		if (field.equals("rule")) {
 			finish(number - 1);
-			if (!ID.matcher(value).matches()) {
+			if (!isId(value)) {
 				throw error(number, "rule id '" + value + "' must be lower-case letters and digits joined by '-'");
 			}
 			if (!this.ids.add(value)) {
@@ -247,45 +245,52 @@ final class RuleFile {
 	}
 
 	private Rule.CodePattern codePattern(String pattern, int number) {
-		String problem = "enhanced code pattern '" + pattern + "' is not allowed; allowed: class.subject.detail"
-				+ " with class 4, 5 or *, subject a number or *, detail a number, a range like 500-699, or *";
 		String[] parts = RuleSyntax.split(pattern, '.');
 		if (parts.length != 3) {
-			throw error(number, problem);
+			throw badPattern(pattern, number, "");
 		}
-		int codeClass = part(parts[0], number, problem);
+		int codeClass = part(parts[0], pattern, number);
 		if (codeClass >= 0 && codeClass != 4 && codeClass != 5) {
-			throw error(number, problem);
+			throw badPattern(pattern, number, "");
 		}
-		int subject = part(parts[1], number, problem);
+		int subject = part(parts[1], pattern, number);
 		int from;
 		int to;
 		int dash = parts[2].indexOf('-');
 		if (dash > 0) {
-			from = part(parts[2].substring(0, dash), number, problem);
-			to = part(parts[2].substring(dash + 1), number, problem);
+			from = part(parts[2].substring(0, dash), pattern, number);
+			to = part(parts[2].substring(dash + 1), pattern, number);
 			if (from < 0 || to < from) {
-				throw error(number, problem);
+				throw badPattern(pattern, number, "");
 			}
 		}
 		else {
-			from = part(parts[2], number, problem);
+			from = part(parts[2], pattern, number);
 			to = from;
 		}
 		if (subject < 0 && from >= 0) {
-			throw error(number, problem + " (a detail needs a subject)");
+			throw badPattern(pattern, number, " (a detail needs a subject)");
 		}
 		return new Rule.CodePattern(codeClass, subject, from, to);
 	}
 
-	private int part(String part, int number, String problem) {
+	private int part(String part, String pattern, int number) {
 		if (part.equals("*")) {
 			return -1;
 		}
 		if (!RuleSyntax.digits(part, 3)) {
-			throw error(number, problem);
+			throw badPattern(pattern, number, "");
 		}
 		return Integer.parseInt(part);
+	}
+
+	/**
+	 * The error for a bad enhanced code pattern, built only when one is found: building
+	 * its text for every pattern was a third of a cold load.
+	 */
+	private IllegalArgumentException badPattern(String pattern, int number, String detail) {
+		return error(number, "enhanced code pattern '" + pattern + "' is not allowed; allowed: class.subject.detail"
+				+ " with class 4, 5 or *, subject a number or *, detail a number, a range like 500-699, or *" + detail);
 	}
 
 	private void infer(String value, int number) {
@@ -326,6 +331,31 @@ final class RuleFile {
 					+ " (a text rule that beats decisive codes)");
 		}
 		this.rules.add(new Rule(rule));
+	}
+
+	/**
+	 * Whether {@code value} is lower-case letters and digits joined by single '-'. By
+	 * hand rather than a regular expression: compiling one is a noticeable part of a cold
+	 * load.
+	 */
+	private static boolean isId(String value) {
+		boolean afterDash = true;
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (c == '-') {
+				if (afterDash) {
+					return false;
+				}
+				afterDash = true;
+			}
+			else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+				afterDash = false;
+			}
+			else {
+				return false;
+			}
+		}
+		return !afterDash;
 	}
 
 	private <E extends Enum<E>> E enumValue(Class<E> type, String value, int number, String what) {
