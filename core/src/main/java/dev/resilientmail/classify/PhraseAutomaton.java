@@ -87,6 +87,11 @@ final class PhraseAutomaton {
 			int[] next = new int[cells];
 			Arrays.fill(next, -1);
 			int[][] out = new int[cells / alphabet][];
+			// each state's children as a list (first child, next sibling, symbol), so the
+			// goto function below visits edges rather than every cell
+			int[] firstChild = new int[cells / alphabet];
+			int[] nextSibling = new int[cells / alphabet];
+			int[] edgeSymbol = new int[cells / alphabet];
 			int states = 1;
 			// phrases still longer than the depth, in their order, so that each depth
 			// only
@@ -104,7 +109,11 @@ final class PhraseAutomaton {
 					int[] phrase = live[p];
 					int cell = at[p] * alphabet + phrase[depth];
 					if (next[cell] < 0) {
-						next[cell] = states++;
+						next[cell] = states;
+						nextSibling[states] = firstChild[at[p]];
+						firstChild[at[p]] = states;
+						edgeSymbol[states] = phrase[depth];
+						states++;
 					}
 					int state = next[cell];
 					if (depth == phrase.length - 1) {
@@ -120,8 +129,14 @@ final class PhraseAutomaton {
 				count = kept;
 			}
 			// failure links and the full goto function, in state order: a state's failure
-			// state is shallower, so it is complete when the state is reached
+			// state is shallower, so its row is complete when the state is reached, and
+			// the row is that row with the state's own edges put in. Cells hold the
+			// target
+			// row's offset, complemented when the target has output; whether a state has
+			// output is known once its failure link is, as its failure state is
+			// shallower.
 			int[] fail = new int[states];
+			boolean[] hasOutput = new boolean[states];
 			for (int state = 0; state < states; state++) {
 				int row = state * alphabet;
 				if (state > 0 && out[fail[state]] != null) {
@@ -129,22 +144,22 @@ final class PhraseAutomaton {
 						out[state] = add(out[state], phrase);
 					}
 				}
-				for (int symbol = 0; symbol < alphabet; symbol++) {
-					int child = next[row + symbol];
-					if (child >= 0 && child > state) {
-						fail[child] = (state == 0) ? 0 : next[fail[state] * alphabet + symbol];
-					}
-					else {
-						next[row + symbol] = (state == 0) ? 0 : next[fail[state] * alphabet + symbol];
-					}
+				if (state == 0) {
+					Arrays.fill(next, 0, alphabet, 0);
+				}
+				else {
+					System.arraycopy(next, fail[state] * alphabet, next, row, alphabet);
+				}
+				for (int child = firstChild[state]; child != 0; child = nextSibling[child]) {
+					int symbol = edgeSymbol[child];
+					int failCell = next[row + symbol];
+					fail[child] = (state == 0) ? 0 : ((failCell < 0) ? ~failCell : failCell) / alphabet;
+					hasOutput[child] = out[child] != null || hasOutput[fail[child]];
+					next[row + symbol] = hasOutput[child] ? ~(child * alphabet) : child * alphabet;
 				}
 			}
 			this.output = Arrays.copyOf(out, states);
 			this.next = Arrays.copyOf(next, states * alphabet);
-			for (int cell = 0; cell < this.next.length; cell++) {
-				int target = this.next[cell];
-				this.next[cell] = (this.output[target] != null) ? ~(target * alphabet) : target * alphabet;
-			}
 		}
 
 	}
