@@ -1,5 +1,9 @@
 package dev.resilientmail.delivery;
 
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+
 import javax.net.ssl.SSLSocketFactory;
 
 import jakarta.mail.Session;
@@ -39,6 +43,11 @@ final class DeliverySetup {
 
 	Ticker ticker = Ticker.SYSTEM;
 
+	/** The DSN NOTIFY and RET values, or null when DSNs are not asked for. */
+	String dsnNotify;
+
+	String dsnRet;
+
 	/** 0: one per pooled connection. */
 	int asyncThreads;
 
@@ -66,6 +75,23 @@ final class DeliverySetup {
 			throw new IllegalArgumentException("asyncThreads must be at least 1, got " + threads);
 		}
 		this.asyncThreads = threads;
+	}
+
+	void dsn(String notify, String ret) {
+		String n = (notify != null) ? notify.trim().toUpperCase(Locale.ROOT) : "";
+		List<String> words = List.of(n.split("\\s*,\\s*", -1));
+		boolean valid = n.equals("NEVER") || (!n.isEmpty() && new HashSet<>(words).size() == words.size()
+				&& List.of("SUCCESS", "FAILURE", "DELAY").containsAll(words));
+		if (!valid) {
+			throw new IllegalArgumentException("DSN notify must be NEVER or a comma-separated list of SUCCESS, "
+					+ "FAILURE and DELAY, got '" + notify + "'");
+		}
+		String r = (ret != null) ? ret.trim().toUpperCase(Locale.ROOT) : "";
+		if (!r.equals("FULL") && !r.equals("HDRS")) {
+			throw new IllegalArgumentException("DSN ret must be FULL or HDRS, got '" + ret + "'");
+		}
+		this.dsnNotify = String.join(",", words);
+		this.dsnRet = r;
 	}
 
 	static String requireText(String name, String value) {

@@ -276,6 +276,26 @@ public final class MailDelivery implements AutoCloseable {
 			return this;
 		}
 
+		/**
+		 * Asks for delivery status notifications (RFC 3461) where the server advertises
+		 * DSN: RCPT carries {@code NOTIFY=} and {@code ORCPT=rfc822;address}, MAIL
+		 * carries {@code RET=} and {@code ENVID=}, the message's Message-ID
+		 * (xtext-encoded; a {@code sha256:} digest of it when longer than 100
+		 * characters), so that a bounce can be matched to its message. A server that does
+		 * not advertise DSN gets none of these parameters.
+		 * @param notify {@code NEVER}, or a comma-separated list of {@code SUCCESS},
+		 * {@code FAILURE} and {@code DELAY}
+		 * @param ret {@code FULL} (the whole message returned) or {@code HDRS} (its
+		 * headers only)
+		 * @return this builder
+		 * @throws IllegalArgumentException if a value is not one of these
+		 * @since 0.2.0
+		 */
+		public Builder dsn(String notify, String ret) {
+			this.setup.dsn(notify, ret);
+			return this;
+		}
+
 		Builder sleeper(Sleeper sleeper) {
 			this.setup.sleeper = sleeper;
 			return this;

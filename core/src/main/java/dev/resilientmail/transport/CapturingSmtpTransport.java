@@ -91,6 +91,8 @@ public class CapturingSmtpTransport extends SMTPTransport {
 
 	private final String protocolName;
 
+	private final DsnParameters dsn;
+
 	private MessageDataStream dataStream;
 
 	/** The message being sent, while {@code sendMessage} runs. */
@@ -135,6 +137,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		this.providerHint = new StreamProviderHint(session.getProperties());
 		this.pipeline = new Pipeline(session.getProperties());
 		this.protocolName = name;
+		this.dsn = new DsnParameters(session.getProperties(), name);
 	}
 
 	/**
@@ -225,13 +228,14 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	}
 
 	@Override
-	protected void sendCommand(String cmd) throws MessagingException {
-		if (CallerInput.breaksLine(cmd)) {
+	protected void sendCommand(String command) throws MessagingException {
+		if (CallerInput.breaksLine(command)) {
 			// the caller's input is checked before sending; this is the last guard for
 			// what Angus builds from settings we do not know of
-			throw new MessagingException("refusing to send: the SMTP command '" + CallerInput.escape(cmd)
+			throw new MessagingException("refusing to send: the SMTP command '" + CallerInput.escape(command)
 					+ "' contains CR, LF or NUL; it was not sent");
 		}
+		String cmd = withDsn(command);
 		if (Capture.commandOf(cmd) == SmtpCommand.AUTH) {
 			this.secrets = this.secrets.withSent(Capture.authInitialResponse(cmd));
 		}
@@ -322,7 +326,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 			// Angus formats the message's own NOTIFY where we cannot see it: lock-step
 			return false;
 		}
-		List<String> batch = this.pipeline.plan(this, mail, dsnNotify(), dataInBatch());
+		List<String> batch = this.pipeline.plan(this, mail, dsnNotify(), dataInBatch(), this::withDsn);
 		if (batch == null) {
 			return false;
 		}
@@ -367,6 +371,11 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		AngusInternals.abort(this.reader);
 		Capture.log.warn("pipelining: {}", why);
 		throw new MessagingException(why);
+	}
+
+	/** The command with the DSN parameters Angus does not add (ENVID, ORCPT). */
+	private String withDsn(String command) {
+		return this.dsn.apply(command, this.sending, this.sending != null && supportsExtension("DSN"));
 	}
 
 	/**
