@@ -4,14 +4,18 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 
+import java.util.function.BiConsumer;
+
 import javax.net.ssl.SSLSocketFactory;
 
 import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
 
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.github.resilience4j.retry.RetryRegistry;
 
 import dev.resilientmail.DeliveryListener;
+import dev.resilientmail.DeliveryReport;
 
 /**
  * What {@link MailDelivery.Builder} collects, each value checked by its setter; the
@@ -47,6 +51,12 @@ final class DeliverySetup {
 	String dsnNotify;
 
 	String dsnRet;
+
+	/** Receives each attempt some recipients accepted, or null. */
+	BiConsumer<MimeMessage, DeliveryReport> acceptedSends;
+
+	/** The plain return path VERP tokens are added to, or null. */
+	String verpReturnPath;
 
 	/** 0: one per pooled connection. */
 	int asyncThreads;
@@ -92,6 +102,14 @@ final class DeliverySetup {
 		}
 		this.dsnNotify = String.join(",", words);
 		this.dsnRet = r;
+	}
+
+	void verpReturnPath(String returnPath) {
+		if (returnPath == null || !returnPath.matches("[!#-'*-/0-9=?A-Z^-~&&[^+]]+@[A-Za-z0-9.-]+")) {
+			throw new IllegalArgumentException("VERP return path must be an ASCII address like bounces@example.com "
+					+ "(no '+', white space or angle brackets), got '" + returnPath + "'");
+		}
+		this.verpReturnPath = returnPath;
 	}
 
 	static String requireText(String name, String value) {

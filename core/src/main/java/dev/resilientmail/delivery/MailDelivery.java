@@ -2,6 +2,7 @@ package dev.resilientmail.delivery;
 
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 
 import javax.net.ssl.SSLSocketFactory;
 
@@ -293,6 +294,37 @@ public final class MailDelivery implements AutoCloseable {
 		 */
 		public Builder dsn(String notify, String ret) {
 			this.setup.dsn(notify, ret);
+			return this;
+		}
+
+		/**
+		 * Hands every attempt that some recipients accepted, with its report, to a
+		 * recorder, on the sending thread: {@code .acceptedSends(correlator::sent)} lets
+		 * a {@code BounceCorrelator} match the bounces that arrive later without
+		 * application code. What the recorder throws is logged and ignored.
+		 * @param recorder the recorder
+		 * @return this builder
+		 * @since 0.2.0
+		 */
+		public Builder acceptedSends(BiConsumer<MimeMessage, DeliveryReport> recorder) {
+			this.setup.acceptedSends = Objects.requireNonNull(recorder, "recorder");
+			return this;
+		}
+
+		/**
+		 * Sends each message with a VERP return path (RFC 3461 is not needed for it):
+		 * {@code bounces@example.com} becomes {@code bounces+TOKEN@example.com} in MAIL
+		 * FROM, TOKEN being 20 hex digits of the SHA-256 of the message's Message-ID, so
+		 * that a bounce names its message in the address it is sent to. The message's own
+		 * envelope sender is replaced.
+		 * @param returnPath the plain return path, like {@code bounces@example.com}
+		 * @return this builder
+		 * @throws IllegalArgumentException if it is not such an address (ASCII, one
+		 * {@code @}, no {@code +}, no white space or angle brackets)
+		 * @since 0.2.0
+		 */
+		public Builder verpReturnPath(String returnPath) {
+			this.setup.verpReturnPath(returnPath);
 			return this;
 		}
 

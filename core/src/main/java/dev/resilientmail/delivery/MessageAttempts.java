@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
@@ -17,6 +18,8 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 
 import io.github.resilience4j.retry.Retry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.resilientmail.DeliveryListener;
 import dev.resilientmail.DeliveryReport;
@@ -36,9 +39,27 @@ import dev.resilientmail.reply.SmtpTranscript;
  */
 final class MessageAttempts {
 
+	private static final Logger logger = LoggerFactory.getLogger(MessageAttempts.class);
+
+	/**
+	 * Hands an attempt some recipients accepted to the application's recorder (a bounce
+	 * correlator): each accepted send once, whatever the recorder does.
+	 */
+	private void recordAccepted(DeliveryReport report) {
+		if (this.parts.accepted() == null || report.acceptedRecipients().isEmpty()) {
+			return;
+		}
+		try {
+			this.parts.accepted().accept(this.message, report);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("the accepted-send recorder threw; ignored", ex);
+		}
+	}
+
 	/** What a delivery's attempts share. */
 	record Parts(TransportPool pool, AdaptiveRateLimiter limiter, RetrySchedule schedule, DeliveryListener listener,
-			Ticker ticker, String destination, AtomicBoolean closed) {
+			Ticker ticker, String destination, AtomicBoolean closed, BiConsumer<MimeMessage, DeliveryReport> accepted) {
 
 		static Parts of(DeliverySetup setup, SessionSettings settings) {
 			String destination = settings.destination();
@@ -47,7 +68,7 @@ final class MessageAttempts {
 			return new Parts(new TransportPool(() -> settings.connect(listener), policy.pool(), setup.ticker),
 					new AdaptiveRateLimiter(destination, policy.rateLimit(), setup.ticker, setup.rateLimiterRegistry),
 					new RetrySchedule(policy.retry(), destination, setup.retryRegistry), new GuardedListener(listener),
-					setup.ticker, destination, new AtomicBoolean());
+					setup.ticker, destination, new AtomicBoolean(), setup.acceptedSends);
 		}
 
 	}
@@ -178,6 +199,7 @@ final class MessageAttempts {
 		try {
 			DeliveryReport report = this.parts.pool().send(this.message, this.pending);
 			this.parts.limiter().succeeded();
+			recordAccepted(report);
 			for (RecipientOutcome outcome : report.recipientOutcomes()) {
 				outcomes().put(outcome.recipient(), outcome);
 			}

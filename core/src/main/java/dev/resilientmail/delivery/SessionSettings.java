@@ -42,6 +42,9 @@ record SessionSettings(Session session, String protocol, String host, int port, 
 			properties.setProperty(prefix + "dsn.notify", builder.dsnNotify);
 			properties.setProperty(prefix + "dsn.ret", builder.dsnRet);
 		}
+		if (builder.verpReturnPath != null) {
+			properties.setProperty(CapturingSmtpTransport.VERP_RETURN_PATH, builder.verpReturnPath);
+		}
 		properties.putIfAbsent(prefix + "connectiontimeout", String.valueOf(timeouts.connect().toMillis()));
 		properties.putIfAbsent(prefix + "timeout", String.valueOf(timeouts.read().toMillis()));
 		properties.putIfAbsent(prefix + "writetimeout", String.valueOf(timeouts.read().toMillis()));

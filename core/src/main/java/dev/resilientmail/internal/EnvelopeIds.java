@@ -30,20 +30,40 @@ public final class EnvelopeIds {
 		if (messageId == null || messageId.isBlank()) {
 			return null;
 		}
+		String bare = bare(messageId);
+		if (xtext(bare).length() <= MAX_ENCODED) {
+			return bare;
+		}
+		return "sha256:" + HexFormat.of().formatHex(sha256(bare), 0, 16);
+	}
+
+	private static String bare(String messageId) {
 		String bare = messageId.trim();
 		if (bare.startsWith("<") && bare.endsWith(">")) {
 			bare = bare.substring(1, bare.length() - 1);
 		}
-		if (xtext(bare).length() <= MAX_ENCODED) {
-			return bare;
-		}
+		return bare;
+	}
+
+	private static byte[] sha256(String text) {
 		try {
-			byte[] digest = MessageDigest.getInstance("SHA-256").digest(bare.getBytes(StandardCharsets.UTF_8));
-			return "sha256:" + HexFormat.of().formatHex(digest, 0, 16);
+			return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
 		}
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException("every Java platform has SHA-256", ex);
 		}
+	}
+
+	/**
+	 * The VERP token for a message: 20 hex digits of the SHA-256 of its bare Message-ID.
+	 * @param messageId the Message-ID, with or without angle brackets
+	 * @return the token, or null when there is no Message-ID
+	 */
+	public static String verpToken(String messageId) {
+		if (messageId == null || messageId.isBlank()) {
+			return null;
+		}
+		return HexFormat.of().formatHex(sha256(bare(messageId)), 0, 10);
 	}
 
 	/**

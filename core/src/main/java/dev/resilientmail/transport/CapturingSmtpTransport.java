@@ -75,6 +75,14 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	 */
 	public static final String REPLY_TIMEOUT = "resilient-mail.reply-timeout";
 
+	/**
+	 * Session property: a return path like {@code bounces@example.com} that MAIL FROM
+	 * carries as {@code bounces+TOKEN@example.com}, TOKEN derived from the message's
+	 * Message-ID (VERP), in place of the message's envelope sender.
+	 * @since 0.2.0
+	 */
+	public static final String VERP_RETURN_PATH = "resilient-mail.verp-return-path";
+
 	private final Capture capture;
 
 	private final int replyTimeoutMillis;
@@ -91,7 +99,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 
 	private final String protocolName;
 
-	private final DsnParameters dsn;
+	private final EnvelopeParameters envelope;
 
 	private MessageDataStream dataStream;
 
@@ -137,7 +145,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		this.providerHint = new StreamProviderHint(session.getProperties());
 		this.pipeline = new Pipeline(session.getProperties());
 		this.protocolName = name;
-		this.dsn = new DsnParameters(session.getProperties(), name);
+		this.envelope = new EnvelopeParameters(session.getProperties(), name);
 	}
 
 	/**
@@ -373,9 +381,9 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		throw new MessagingException(why);
 	}
 
-	/** The command with the DSN parameters Angus does not add (ENVID, ORCPT). */
+	/** The command with what Angus does not add: VERP, ENVID, ORCPT. */
 	private String withDsn(String command) {
-		return this.dsn.apply(command, this.sending, this.sending != null && supportsExtension("DSN"));
+		return this.envelope.apply(command, this.sending, this.sending != null && supportsExtension("DSN"));
 	}
 
 	/**
