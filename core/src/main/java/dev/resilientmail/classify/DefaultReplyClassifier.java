@@ -2,8 +2,6 @@ package dev.resilientmail.classify;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -43,7 +41,12 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 	 */
 	private static final String[] DELAY_WORDS = { "in", "after", "for", "wait", "within" };
 
-	private static final int LATER = -1;
+	private static final int PHASES = SmtpCommand.values().length;
+
+	/** Marks a code and phase no basic rule covers, in {@link #basicByCodeAndPhase}. */
+	private static final Rule NO_BASIC_RULE = new Rule(noBasicRule());
+
+	static final int LATER = -1;
 
 	private static final int DELAY = -2;
 
@@ -56,7 +59,7 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 
 	static final DefaultReplyClassifier INSTANCE = new DefaultReplyClassifier(RuleFile.loadDefault());
 
-	private final Rule[] textRules;
+	final Rule[] textRules;
 
 	private final Rule[] decisive;
 
@@ -64,12 +67,20 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 
 	private final Rule[] basic;
 
-	private final PhraseAutomaton automaton;
+	/**
+	 * The first basic-code rule for each failure code and phase, by
+	 * {@code (code - 400) * phases + phase}, filled as codes are seen: it depends on
+	 * nothing else, and asking the list for every reply would cost more than reading the
+	 * text.
+	 */
+	private final Rule[] basicByCodeAndPhase;
+
+	final PhraseAutomaton automaton;
 
 	/** Text rule index of each phrase, or {@link #LATER} / {@link #DELAY}. */
-	private final int[] phraseRule;
+	final int[] phraseRule;
 
-	private final int[] phraseScore;
+	final int[] phraseScore;
 
 	private final List<List<String>> phraseEvidence;
 
@@ -101,21 +112,24 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 		this.decisive = bySpecificity(decisiveRules);
 		this.registry = bySpecificity(registryRules);
 		this.basic = bySpecificity(basicRules);
+		this.basicByCodeAndPhase = new Rule[200 * PHASES];
 		List<int[]> symbols = new ArrayList<>();
 		List<Integer> owners = new ArrayList<>();
 		List<Integer> scores = new ArrayList<>();
 		List<List<String>> evidence = new ArrayList<>();
 		for (int r = 0; r < this.textRules.length; r++) {
 			Rule rule = this.textRules[r];
-			for (String phrase : rule.phrases) {
-				int[] phraseSymbols = RuleFile.symbols(phrase, false);
+			for (int i = 0; i < rule.phrases.size(); i++) {
+				String phrase = rule.phrases.get(i);
+				int[] phraseSymbols = rule.phraseSymbols.get(i);
 				symbols.add(phraseSymbols);
 				owners.add(r);
 				scores.add(phraseSymbols.length + rule.conditionBonus());
 				evidence.add(List.of(rule.id + ": phrase '" + phrase + "'"));
 			}
-			for (String signal : rule.signals) {
-				int[] signalSymbols = RuleFile.symbols(signal, true);
+			for (int i = 0; i < rule.signals.size(); i++) {
+				String signal = rule.signals.get(i);
+				int[] signalSymbols = rule.signalSymbols.get(i);
 				symbols.add(signalSymbols);
 				owners.add(r);
 				scores.add(signalSymbols.length + SIGNAL_BONUS + rule.conditionBonus());
@@ -124,30 +138,73 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 		}
 		this.phraseCount = symbols.size();
 		for (String hint : LATER_HINTS) {
-			symbols.add(RuleFile.symbols(hint, false));
+			symbols.add(words(hint, true));
 			owners.add(LATER);
 			scores.add(0);
 			evidence.add(List.of("retry-later: phrase '" + hint + "'"));
 		}
 		for (String word : DELAY_WORDS) {
 			for (int digit = 0; digit < 10; digit++) {
-				symbols.add(RuleFile.symbols(word + " " + digit + "*", false));
+				symbols.add(words(word + " " + digit, false));
 				owners.add(DELAY);
 				scores.add(0);
 				evidence.add(List.of());
 			}
 		}
 		this.automaton = new PhraseAutomaton(symbols);
-		this.phraseRule = owners.stream().mapToInt(Integer::intValue).toArray();
-		this.phraseScore = scores.stream().mapToInt(Integer::intValue).toArray();
+		this.phraseRule = toArray(owners);
+		this.phraseScore = toArray(scores);
 		this.phraseEvidence = List.copyOf(evidence);
 	}
 
+	/**
+	 * A hint as symbols: its words between spaces, the last one open when
+	 * {@code wholeLastWord} is false ("in 5" also finds "in 50").
+	 */
+	private static int[] words(String hint, boolean wholeLastWord) {
+		int[] symbols = new int[hint.length() + (wholeLastWord ? 2 : 1)];
+		symbols[0] = ReplyText.SPACE;
+		for (int i = 0; i < hint.length(); i++) {
+			int symbol = ReplyText.wordSymbol(hint.charAt(i));
+			symbols[i + 1] = (symbol < 0) ? ReplyText.SPACE : symbol;
+		}
+		if (wholeLastWord) {
+			symbols[symbols.length - 1] = ReplyText.SPACE;
+		}
+		return symbols;
+	}
+
+	private static int[] toArray(List<Integer> values) {
+		int[] array = new int[values.size()];
+		for (int i = 0; i < array.length; i++) {
+			array[i] = values.get(i);
+		}
+		return array;
+	}
+
+	/**
+	 * The rules, most specific first; among equally specific ones the file order stays
+	 * (an insertion sort: a few dozen rules, and no lambda to link at start-up).
+	 */
 	private static Rule[] bySpecificity(List<Rule> rules) {
 		Rule[] sorted = rules.toArray(new Rule[0]);
-		// stable: among equally specific rules the file order stays
-		Arrays.sort(sorted, Comparator.comparingInt(Rule::codeSpecificity).reversed());
+		for (int i = 1; i < sorted.length; i++) {
+			Rule rule = sorted[i];
+			int j = i - 1;
+			while (j >= 0 && sorted[j].codeSpecificity() < rule.codeSpecificity()) {
+				sorted[j + 1] = sorted[j];
+				j--;
+			}
+			sorted[j + 1] = rule;
+		}
 		return sorted;
+	}
+
+	private static Rule.Builder noBasicRule() {
+		Rule.Builder builder = new Rule.Builder();
+		builder.id = "none";
+		builder.reason = FailureReason.UNKNOWN;
+		return builder;
 	}
 
 	/** The rules, in file order. */
@@ -173,7 +230,7 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 		}
 		int code = reply.code();
 		int codeClass = reply.codeClass();
-		Scan scan = new Scan(this, reply, phase, given);
+		ReplyScan scan = new ReplyScan(this, reply, phase, given);
 		scan.read(reply.lines());
 		Rule outcome = null;
 		List<String> evidence = null;
@@ -202,7 +259,7 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 			outcome = first(this.registry, code, phase, given);
 			evidence = (outcome != null) ? outcome.evidence : null;
 		}
-		Rule basicRule = first(this.basic, code, phase, given);
+		Rule basicRule = basicRule(code, phase);
 		if (outcome == null) {
 			outcome = basicRule;
 			evidence = (outcome != null) ? outcome.evidence : NO_RULE;
@@ -267,6 +324,20 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 		}
 	}
 
+	/**
+	 * The basic rule for a code and phase, found once: a race only computes the same
+	 * immutable answer twice.
+	 */
+	private Rule basicRule(int code, SmtpCommand phase) {
+		int index = (code - 400) * PHASES + phase.ordinal();
+		Rule rule = this.basicByCodeAndPhase[index];
+		if (rule == null) {
+			rule = first(this.basic, code, phase, null);
+			this.basicByCodeAndPhase[index] = (rule != null) ? rule : NO_BASIC_RULE;
+		}
+		return (rule == NO_BASIC_RULE) ? null : rule;
+	}
+
 	private static Rule first(Rule[] rules, int code, SmtpCommand phase, EnhancedStatusCode given) {
 		for (Rule rule : rules) {
 			if (rule.applies(code, phase, given)) {
@@ -274,88 +345,6 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 			}
 		}
 		return null;
-	}
-
-	/**
-	 * What the reading of one reply found: the best strong and weak phrase, the hints.
-	 */
-	private static final class Scan extends PhraseAutomaton.Reader {
-
-		private final DefaultReplyClassifier classifier;
-
-		private final SmtpReply reply;
-
-		private final SmtpCommand phase;
-
-		private final EnhancedStatusCode given;
-
-		int best = -1;
-
-		int bestScore = -1;
-
-		int weak = -1;
-
-		int weakScore = -1;
-
-		/**
-		 * The best strong phrase of a rule that beats decisive codes: one written for an
-		 * enhanced code family, or marked decisive.
-		 */
-		int scoped = -1;
-
-		int scopedScore = -1;
-
-		int later = -1;
-
-		boolean delay;
-
-		Scan(DefaultReplyClassifier classifier, SmtpReply reply, SmtpCommand phase, EnhancedStatusCode given) {
-			super(classifier.automaton);
-			this.classifier = classifier;
-			this.reply = reply;
-			this.phase = phase;
-			this.given = given;
-		}
-
-		@Override
-		void hit(int phrase) {
-			int owner = this.classifier.phraseRule[phrase];
-			if (owner < 0) {
-				if (owner == LATER) {
-					if (this.later < 0) {
-						this.later = phrase;
-					}
-				}
-				else {
-					this.delay = true;
-				}
-				return;
-			}
-			Rule rule = this.classifier.textRules[owner];
-			int score = this.classifier.phraseScore[phrase];
-			boolean scopedRule = !rule.weak && (rule.decisive || !rule.enhanced.isEmpty());
-			if (score <= (rule.weak ? this.weakScore : this.bestScore) && (!scopedRule || score <= this.scopedScore)) {
-				return;
-			}
-			if (!rule.applies(this.reply.code(), this.phase, this.given)
-					|| (rule.regex != null && !rule.regex.matcher(this.reply.text()).find())) {
-				return;
-			}
-			if (rule.weak) {
-				this.weak = phrase;
-				this.weakScore = score;
-				return;
-			}
-			if (scopedRule && score > this.scopedScore) {
-				this.scoped = phrase;
-				this.scopedScore = score;
-			}
-			if (score > this.bestScore) {
-				this.best = phrase;
-				this.bestScore = score;
-			}
-		}
-
 	}
 
 }

@@ -1,91 +1,138 @@
 package dev.resilientmail.classify;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Queue;
 
 /**
  * Finds, in one pass over a reply's reading ({@link ReplyText}), every phrase and signal
  * of the rule file that occurs in it (Aho-Corasick). Classification runs for every reply,
  * so no regular expressions and no copy of the text.
+ * <p>
+ * Two automata share the pass: one over words and spaces for phrases, a small one over
+ * the characters of placeholders for signals (a signal never holds a space, and a phrase
+ * never a signal character). Each is a flat goto table whose states are numbered
+ * breadth-first, so that the shallow states a reply mostly visits sit together in the
+ * cache.
  */
 final class PhraseAutomaton {
 
-	private static final int ALPHABET = ReplyText.ALPHABET;
+	/** Letters, digits and the space. */
+	private static final int WORD_ALPHABET = ReplyText.SPACE + 1;
 
-	/**
-	 * The goto function, one row of {@link #ALPHABET} entries per state, flattened and
-	 * holding row offsets rather than state numbers, so that a step is one load. A state
-	 * that finds phrases is written as the complement of its offset (negative), so that
-	 * the many states that find none cost no second load.
-	 */
-	private final int[] next;
+	/** Letters, digits and one symbol for any other character. */
+	private static final int SIGNAL_ALPHABET = ReplyText.SIGNAL_PUNCT - ReplyText.SIGNAL + 1;
 
-	/** The phrases found on reaching each state, by state number; null where none. */
-	private final int[][] output;
+	private final Table words;
+
+	private final Table signals;
 
 	/**
 	 * @param phrases each phrase as symbols of {@link ReplyText}; its index is what
-	 * {@link Hits#hit} receives
+	 * {@link Reader#hit} receives
 	 */
 	PhraseAutomaton(List<int[]> phrases) {
-		List<int[]> gotos = new ArrayList<>();
-		List<int[]> outputs = new ArrayList<>();
-		gotos.add(newState());
-		outputs.add(null);
+		List<int[]> wordPhrases = new ArrayList<>();
+		List<Integer> wordIds = new ArrayList<>();
+		List<int[]> signalPhrases = new ArrayList<>();
+		List<Integer> signalIds = new ArrayList<>();
 		for (int phrase = 0; phrase < phrases.size(); phrase++) {
-			int state = 0;
-			for (int symbol : phrases.get(phrase)) {
-				if (gotos.get(state)[symbol] <= 0) {
-					gotos.get(state)[symbol] = gotos.size();
-					gotos.add(newState());
-					outputs.add(null);
+			int[] symbols = phrases.get(phrase);
+			if (symbols[0] >= ReplyText.SIGNAL) {
+				int[] shifted = new int[symbols.length];
+				for (int i = 0; i < symbols.length; i++) {
+					shifted[i] = symbols[i] - ReplyText.SIGNAL;
 				}
-				state = gotos.get(state)[symbol];
-			}
-			outputs.set(state, add(outputs.get(state), phrase));
-		}
-		int[][] delta = gotos.toArray(new int[0][]);
-		int[][] out = outputs.toArray(new int[0][]);
-		int[] fail = new int[delta.length];
-		Queue<Integer> queue = new ArrayDeque<>();
-		for (int symbol = 0; symbol < ALPHABET; symbol++) {
-			if (delta[0][symbol] > 0) {
-				queue.add(delta[0][symbol]);
+				signalPhrases.add(shifted);
+				signalIds.add(phrase);
 			}
 			else {
-				delta[0][symbol] = 0;
+				wordPhrases.add(symbols);
+				wordIds.add(phrase);
 			}
 		}
-		while (!queue.isEmpty()) {
-			int state = queue.remove();
-			if (out[fail[state]] != null) {
-				for (int phrase : out[fail[state]]) {
-					out[state] = add(out[state], phrase);
+		this.words = new Table(wordPhrases, wordIds, WORD_ALPHABET);
+		this.signals = new Table(signalPhrases, signalIds, SIGNAL_ALPHABET);
+	}
+
+	int states() {
+		return this.words.output.length + this.signals.output.length;
+	}
+
+	/** One goto table with its outputs. */
+	private static final class Table {
+
+		private final int alphabet;
+
+		/**
+		 * One row of {@link #alphabet} entries per state, holding row offsets rather than
+		 * state numbers, so that a step is one load; a state that finds phrases is
+		 * written as the complement of its offset (negative), so that the many states
+		 * that find none cost no second load.
+		 */
+		private final int[] next;
+
+		/** The phrases found on reaching each state, by state number; null where none. */
+		private final int[][] output;
+
+		Table(List<int[]> phrases, List<Integer> ids, int alphabet) {
+			this.alphabet = alphabet;
+			// the trie, built depth by depth so that state numbers are breadth-first
+			int maxLength = 0;
+			int cells = alphabet;
+			for (int[] phrase : phrases) {
+				maxLength = Math.max(maxLength, phrase.length);
+				cells += phrase.length * alphabet;
+			}
+			int[] next = new int[cells];
+			Arrays.fill(next, -1);
+			int[][] out = new int[cells / alphabet][];
+			int states = 1;
+			int[] at = new int[phrases.size()];
+			for (int depth = 0; depth < maxLength; depth++) {
+				for (int p = 0; p < phrases.size(); p++) {
+					int[] phrase = phrases.get(p);
+					if (phrase.length <= depth) {
+						continue;
+					}
+					int cell = at[p] * alphabet + phrase[depth];
+					if (next[cell] < 0) {
+						next[cell] = states++;
+					}
+					at[p] = next[cell];
+					if (depth == phrase.length - 1) {
+						out[at[p]] = add(out[at[p]], ids.get(p));
+					}
 				}
 			}
-			for (int symbol = 0; symbol < ALPHABET; symbol++) {
-				int child = delta[state][symbol];
-				if (child > 0) {
-					fail[child] = delta[fail[state]][symbol];
-					queue.add(child);
+			// failure links and the full goto function, in state order: a state's failure
+			// state is shallower, so it is complete when the state is reached
+			int[] fail = new int[states];
+			for (int state = 0; state < states; state++) {
+				int row = state * alphabet;
+				if (state > 0 && out[fail[state]] != null) {
+					for (int phrase : out[fail[state]]) {
+						out[state] = add(out[state], phrase);
+					}
 				}
-				else {
-					delta[state][symbol] = delta[fail[state]][symbol];
+				for (int symbol = 0; symbol < alphabet; symbol++) {
+					int child = next[row + symbol];
+					if (child >= 0 && child > state) {
+						fail[child] = (state == 0) ? 0 : next[fail[state] * alphabet + symbol];
+					}
+					else {
+						next[row + symbol] = (state == 0) ? 0 : next[fail[state] * alphabet + symbol];
+					}
 				}
+			}
+			this.output = Arrays.copyOf(out, states);
+			this.next = Arrays.copyOf(next, states * alphabet);
+			for (int cell = 0; cell < this.next.length; cell++) {
+				int target = this.next[cell];
+				this.next[cell] = (this.output[target] != null) ? ~(target * alphabet) : target * alphabet;
 			}
 		}
-		this.output = out;
-		this.next = new int[delta.length * ALPHABET];
-		for (int state = 0; state < delta.length; state++) {
-			for (int symbol = 0; symbol < ALPHABET; symbol++) {
-				int target = delta[state][symbol];
-				int offset = target * ALPHABET;
-				this.next[state * ALPHABET + symbol] = (out[target] != null) ? ~offset : offset;
-			}
-		}
+
 	}
 
 	private static int[] add(int[] phrases, int phrase) {
@@ -102,33 +149,35 @@ final class PhraseAutomaton {
 		return more;
 	}
 
-	private static int[] newState() {
-		int[] state = new int[ALPHABET];
+	private static int[] newState(int alphabet) {
+		int[] state = new int[alphabet];
 		Arrays.fill(state, -1);
 		return state;
 	}
 
-	int states() {
-		return this.output.length;
-	}
-
 	/**
-	 * The automaton's position while it reads one reply; a subclass says what a found
+	 * The automata's positions while they read one reply; a subclass says what a found
 	 * phrase means. One object per reply, so that reading allocates nothing else.
 	 */
 	abstract static class Reader implements ReplyText.Symbols {
 
-		private final int[] next;
+		private final int[] words;
 
-		private final int[][] output;
+		private final int[][] wordOutput;
 
-		private int offset;
+		private final int[] signals;
 
-		private boolean lastWasSpace;
+		private final int[][] signalOutput;
+
+		private int wordOffset;
+
+		private int signalOffset;
 
 		Reader(PhraseAutomaton automaton) {
-			this.next = automaton.next;
-			this.output = automaton.output;
+			this.words = automaton.words.next;
+			this.wordOutput = automaton.words.output;
+			this.signals = automaton.signals.next;
+			this.signalOutput = automaton.signals.output;
 		}
 
 		/** Reads the lines of a reply, calling {@link #hit} for every phrase found. */
@@ -144,23 +193,29 @@ final class PhraseAutomaton {
 
 		@Override
 		public final void symbol(int symbol) {
-			if (symbol == ReplyText.SPACE) {
-				if (this.lastWasSpace) {
+			if (symbol >= ReplyText.SIGNAL) {
+				int target = this.signals[this.signalOffset + symbol - ReplyText.SIGNAL];
+				if (target >= 0) {
+					this.signalOffset = target;
 					return;
 				}
-				this.lastWasSpace = true;
-			}
-			else {
-				this.lastWasSpace = false;
-			}
-			int target = this.next[this.offset + symbol];
-			if (target >= 0) {
-				this.offset = target;
+				this.signalOffset = ~target;
+				for (int phrase : this.signalOutput[this.signalOffset / SIGNAL_ALPHABET]) {
+					hit(phrase);
+				}
 				return;
 			}
-			int reached = ~target;
-			this.offset = reached;
-			for (int phrase : this.output[reached / ALPHABET]) {
+			if (symbol == ReplyText.SPACE) {
+				// a signal ends at a space
+				this.signalOffset = 0;
+			}
+			int target = this.words[this.wordOffset + symbol];
+			if (target >= 0) {
+				this.wordOffset = target;
+				return;
+			}
+			this.wordOffset = ~target;
+			for (int phrase : this.wordOutput[this.wordOffset / WORD_ALPHABET]) {
 				hit(phrase);
 			}
 		}

@@ -13,8 +13,8 @@ import java.util.List;
  * match.
  * <p>
  * The reading is a pass over the characters with no copy: {@link #scan} hands each symbol
- * to a {@link Symbols} sink (the phrase automaton); {@link #normalise} writes the same
- * reading as text for people and tests.
+ * to a {@link Symbols} sink (the phrase automaton); {@link NormalisedText} writes the
+ * same reading as text for people and tests.
  */
 final class ReplyText {
 
@@ -42,8 +42,6 @@ final class ReplyText {
 	static final int ID = 5;
 
 	static final int TAG = 6;
-
-	private static final String[] PLACEHOLDERS = { "", "<addr>", "<url:", "<ip>", "<host:", "<id:", "<tag:" };
 
 	/** Last labels a two-label token must end with to be read as a domain name. */
 	private static final String[] TOP_LEVEL = { "com", "net", "org", "edu", "gov", "mil", "int", "info", "biz", "name",
@@ -78,9 +76,9 @@ final class ReplyText {
 	}
 
 	/**
-	 * Feeds the reading of the lines to the sink: a space first, single spaces between
-	 * words and around signals, a space last. The {@code NNN-} / {@code NNN } prefix of
-	 * each line is skipped.
+	 * Feeds the reading of the lines to the sink. The {@code NNN-} / {@code NNN } prefix
+	 * of each line is skipped; an address or IP literal is a word boundary and nothing
+	 * else.
 	 */
 	static void scan(List<String> lines, Symbols out) {
 		out.symbol(SPACE);
@@ -95,11 +93,8 @@ final class ReplyText {
 					continue;
 				}
 				int end = tokenEnd(line, i);
-				int open = line.indexOf('<', i + 1);
-				if (open > i && open < end) {
-					// "user<bob@example.com>": the words before the bracket are words
-					end = open;
-				}
+				// "user<bob@example.com>": the words before the bracket are words
+				end = bracketWithin(line, i, end);
 				int tagEnd = (c == '[') ? tagEnd(line, i) : -1;
 				if (tagEnd > 0) {
 					signal(line, i + 1, tagEnd, out);
@@ -112,20 +107,20 @@ final class ReplyText {
 				if (kind == WORDS) {
 					words(line, i, end, out);
 				}
-				else if (kind == ADDRESS || kind == IP) {
-					out.symbol(SPACE);
-				}
-				else {
+				else if (kind != ADDRESS && kind != IP) {
 					signal(line, (kind == URL) ? afterScheme(line, from, to) : from, to, out);
 				}
 				i = end;
 			}
 		}
-		out.symbol(SPACE);
 	}
 
+	/**
+	 * The words of a token, each followed by a space. Every token starts after a space,
+	 * so no space is ever written twice.
+	 */
 	private static void words(String line, int from, int to, Symbols out) {
-		boolean lastWasSpace = false;
+		boolean lastWasSpace = true;
 		for (int i = from; i < to; i++) {
 			int symbol = wordSymbol(line.charAt(i));
 			if (symbol < 0) {
@@ -143,8 +138,8 @@ final class ReplyText {
 		}
 	}
 
+	/** A signal, then a space: the signal automaton starts again after every space. */
 	private static void signal(String line, int from, int to, Symbols out) {
-		out.symbol(SPACE);
 		boolean lastWasPunct = false;
 		for (int i = from; i < to; i++) {
 			int symbol = wordSymbol(line.charAt(i));
@@ -168,7 +163,17 @@ final class ReplyText {
 		return coded ? Math.min(4, length) : 0;
 	}
 
-	private static int tokenEnd(String line, int start) {
+	/** Where a {@code <} after the token's first character cuts it, else its end. */
+	static int bracketWithin(String line, int start, int end) {
+		for (int i = start + 1; i < end; i++) {
+			if (line.charAt(i) == '<') {
+				return i;
+			}
+		}
+		return end;
+	}
+
+	static int tokenEnd(String line, int start) {
 		int i = start;
 		while (i < line.length() && line.charAt(i) != ' ' && line.charAt(i) != '\t') {
 			i++;
@@ -181,7 +186,7 @@ final class ReplyText {
 	 * or -1 when the brackets hold words (a tag has no space, or starts with an address,
 	 * host, IP or id).
 	 */
-	private static int tagEnd(String line, int open) {
+	static int tagEnd(String line, int open) {
 		int limit = Math.min(line.length(), open + MAX_TAG);
 		int close = -1;
 		int firstSpace = -1;
@@ -246,14 +251,14 @@ final class ReplyText {
 		}
 	}
 
-	private static int trimStart(String line, int from, int to) {
+	static int trimStart(String line, int from, int to) {
 		while (from < to && isTrimmed(line.charAt(from))) {
 			from++;
 		}
 		return from;
 	}
 
-	private static int trimEnd(String line, int from, int to) {
+	static int trimEnd(String line, int from, int to) {
 		while (to > from && isTrimmed(line.charAt(to - 1))) {
 			to--;
 		}
@@ -304,8 +309,15 @@ final class ReplyText {
 		if (at > from && at < to - 1) {
 			return ADDRESS;
 		}
-		if (startsWith(line, from, to, "http://") || startsWith(line, from, to, "https://")
-				|| startsWith(line, from, to, "ftp://") || startsWith(line, from, to, "www.")) {
+		if (dots == 0 && colons == 0 && other == 0 && (digits == 0 || to - from < 10)) {
+			// most tokens: a plain word, or a short one with digits ("rfc5322",
+			// "ofr_506")
+			return WORDS;
+		}
+		char first = line.charAt(from);
+		if ((first == 'h' || first == 'H' || first == 'f' || first == 'F' || first == 'w' || first == 'W')
+				&& (startsWith(line, from, to, "http://") || startsWith(line, from, to, "https://")
+						|| startsWith(line, from, to, "ftp://") || startsWith(line, from, to, "www."))) {
 			return URL;
 		}
 		if (other == 0 && at < 0) {
@@ -364,78 +376,13 @@ final class ReplyText {
 		return to - from >= prefix.length() && line.regionMatches(true, from, prefix, 0, prefix.length());
 	}
 
-	private static int afterScheme(String line, int from, int to) {
+	static int afterScheme(String line, int from, int to) {
 		int scheme = line.indexOf("://", from);
 		return (scheme >= 0 && scheme < to) ? scheme + 3 : from;
 	}
 
 	private static boolean isDigit(char c) {
 		return c >= '0' && c <= '9';
-	}
-
-	/**
-	 * The reading as text: lower-case words, placeholders such as {@code <addr>},
-	 * {@code <ip>}, {@code <host:zen.spamhaus.org>}, {@code <url:...>}, {@code <id:...>}
-	 * and {@code <tag:...>} with their signal.
-	 * @param lines the lines of a reply
-	 * @return the normalised text
-	 */
-	static String normalise(List<String> lines) {
-		StringBuilder out = new StringBuilder();
-		for (String line : lines) {
-			int length = line.length();
-			int i = textStart(line);
-			while (i < length) {
-				char c = line.charAt(i);
-				if (c == ' ' || c == '\t') {
-					i++;
-					continue;
-				}
-				int end = tokenEnd(line, i);
-				int open = line.indexOf('<', i + 1);
-				if (open > i && open < end) {
-					end = open;
-				}
-				int tagEnd = (c == '[') ? tagEnd(line, i) : -1;
-				if (tagEnd > 0) {
-					append(out, PLACEHOLDERS[TAG] + line.substring(i + 1, tagEnd).toLowerCase() + ">");
-					i = tagEnd + 1;
-					continue;
-				}
-				int from = trimStart(line, i, end);
-				int to = trimEnd(line, from, end);
-				int kind = (from < to) ? kindOf(line, from, to) : WORDS;
-				if (kind == WORDS) {
-					StringBuilder word = new StringBuilder();
-					for (int k = i; k < end; k++) {
-						char w = line.charAt(k);
-						word.append((wordSymbol(w) >= 0) ? Character.toLowerCase(w) : ' ');
-					}
-					for (String part : word.toString().trim().split(" +")) {
-						append(out, part);
-					}
-				}
-				else if (kind == ADDRESS || kind == IP) {
-					append(out, PLACEHOLDERS[kind]);
-				}
-				else {
-					int start = (kind == URL) ? afterScheme(line, from, to) : from;
-					append(out, PLACEHOLDERS[kind] + line.substring(start, to).toLowerCase() + ">");
-				}
-				i = end;
-			}
-		}
-		return out.toString();
-	}
-
-	private static void append(StringBuilder out, String part) {
-		if (part.isEmpty()) {
-			return;
-		}
-		if (out.length() > 0) {
-			out.append(' ');
-		}
-		out.append(part);
 	}
 
 }

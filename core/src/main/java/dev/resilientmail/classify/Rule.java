@@ -120,6 +120,9 @@ final class Rule {
 
 	final List<CodePattern> enhanced;
 
+	/** {@link #enhanced} as an array: {@link #applies} runs for every reply. */
+	private final CodePattern[] patterns;
+
 	/** Subject and detail of the code inferred when the server gave none; -1 for none. */
 	final int inferSubject;
 
@@ -137,6 +140,12 @@ final class Rule {
 
 	final List<String> signals;
 
+	/** Each phrase as symbols of {@link ReplyText}, in the order of {@link #phrases}. */
+	final List<int[]> phraseSymbols;
+
+	/** Each signal as symbols of {@link ReplyText}, in the order of {@link #signals}. */
+	final List<int[]> signalSymbols;
+
 	final String source;
 
 	/** What a code rule tells when it decides (text rules tell their phrase). */
@@ -153,6 +162,7 @@ final class Rule {
 		this.codes = builder.codes;
 		this.codeClasses = builder.codeClasses;
 		this.enhanced = List.copyOf(builder.enhanced);
+		this.patterns = this.enhanced.toArray(new CodePattern[0]);
 		this.inferSubject = builder.inferSubject;
 		this.inferDetail = builder.inferDetail;
 		this.weak = builder.weak;
@@ -160,6 +170,8 @@ final class Rule {
 		this.regex = builder.regex;
 		this.phrases = List.copyOf(builder.phrases);
 		this.signals = List.copyOf(builder.signals);
+		this.phraseSymbols = List.copyOf(builder.phraseSymbols);
+		this.signalSymbols = List.copyOf(builder.signalSymbols);
 		this.source = builder.source;
 		this.evidence = List.of(this.id + ": " + describeCodes());
 	}
@@ -215,11 +227,11 @@ final class Rule {
 				return false;
 			}
 		}
-		if (!this.enhanced.isEmpty()) {
+		if (this.patterns.length > 0) {
 			if (given == null) {
 				return false;
 			}
-			for (CodePattern pattern : this.enhanced) {
+			for (CodePattern pattern : this.patterns) {
 				if (pattern.matches(given)) {
 					return true;
 				}
@@ -284,6 +296,10 @@ final class Rule {
 		final ArrayList<String> phrases = new ArrayList<>();
 
 		final ArrayList<String> signals = new ArrayList<>();
+
+		final ArrayList<int[]> phraseSymbols = new ArrayList<>();
+
+		final ArrayList<int[]> signalSymbols = new ArrayList<>();
 
 		String source;
 

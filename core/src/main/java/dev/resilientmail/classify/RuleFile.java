@@ -134,7 +134,7 @@ final class RuleFile {
 			case "retry" -> retry(value, number);
 			case "retry-after" -> rule.retryAfter = duration(value, number);
 			case "phases" -> {
-				for (String phase : value.split("\\s+")) {
+				for (String phase : RuleSyntax.words(value)) {
 					SmtpCommand command = enumValue(SmtpCommand.class, phase, number, "phase");
 					if (command == SmtpCommand.ANY) {
 						throw error(number, "phase ANY is every phase; leave 'phases' out instead");
@@ -144,7 +144,7 @@ final class RuleFile {
 			}
 			case "codes" -> codes(value, number);
 			case "enhanced" -> {
-				for (String pattern : value.split("\\s+")) {
+				for (String pattern : RuleSyntax.words(value)) {
 					rule.enhanced.add(codePattern(pattern, number));
 				}
 			}
@@ -152,11 +152,11 @@ final class RuleFile {
 			case "weak" -> rule.weak = true;
 			case "decisive" -> rule.decisive = true;
 			case "phrase" -> {
-				phraseSymbols(value, number);
+				rule.phraseSymbols.add(symbols(value, false, number));
 				rule.phrases.add(value.toLowerCase(Locale.ROOT));
 			}
 			case "signal" -> {
-				signalSymbols(value, number);
+				rule.signalSymbols.add(symbols(value, true, number));
 				rule.signals.add(value.toLowerCase(Locale.ROOT));
 			}
 			case "regex" -> {
@@ -227,12 +227,13 @@ final class RuleFile {
 
 	private void codes(String value, int number) {
 		List<Integer> exact = new ArrayList<>();
-		for (String code : value.split("\\s+")) {
+		for (String code : RuleSyntax.words(value)) {
 			if (code.equals("4xx") || code.equals("5xx")) {
 				this.current.codeClasses |= 1 << (code.charAt(0) - '0');
 				continue;
 			}
-			int parsed = code.matches("[45][0-9][0-9]") ? Integer.parseInt(code) : -1;
+			int parsed = (code.length() == 3 && (code.charAt(0) == '4' || code.charAt(0) == '5')
+					&& RuleSyntax.digits(code, 3)) ? Integer.parseInt(code) : -1;
 			if (parsed < 0) {
 				throw error(number, "code '" + code + "' is not allowed; allowed: failure codes 400 to 599, 4xx, 5xx");
 			}
@@ -248,7 +249,7 @@ final class RuleFile {
 	private Rule.CodePattern codePattern(String pattern, int number) {
 		String problem = "enhanced code pattern '" + pattern + "' is not allowed; allowed: class.subject.detail"
 				+ " with class 4, 5 or *, subject a number or *, detail a number, a range like 500-699, or *";
-		String[] parts = pattern.split("\\.", -1);
+		String[] parts = RuleSyntax.split(pattern, '.');
 		if (parts.length != 3) {
 			throw error(number, problem);
 		}
@@ -281,16 +282,16 @@ final class RuleFile {
 		if (part.equals("*")) {
 			return -1;
 		}
-		if (!part.matches("[0-9]{1,3}")) {
+		if (!RuleSyntax.digits(part, 3)) {
 			throw error(number, problem);
 		}
 		return Integer.parseInt(part);
 	}
 
 	private void infer(String value, int number) {
-		String[] parts = value.split("\\.", -1);
-		if (parts.length != 3 || !parts[0].equals("*") || !parts[1].matches("[0-9]{1,3}")
-				|| !parts[2].matches("[0-9]{1,3}")) {
+		String[] parts = RuleSyntax.split(value, '.');
+		if (parts.length != 3 || !parts[0].equals("*") || !RuleSyntax.digits(parts[1], 3)
+				|| !RuleSyntax.digits(parts[2], 3)) {
 			throw error(number, "infer '" + value + "' is not allowed; allowed: *.subject.detail like *.1.1 (the class"
 					+ " follows the basic code)");
 		}
@@ -337,82 +338,13 @@ final class RuleFile {
 				+ Arrays.toString(type.getEnumConstants()).replace("[", "").replace("]", ""));
 	}
 
-	/**
-	 * A phrase as symbols: its words separated by spaces and, unless it starts or ends
-	 * with {@code *}, a space at both ends so that it matches whole words only.
-	 */
-	int[] phraseSymbols(String phrase, int number) {
-		String words = phrase;
-		boolean open = words.startsWith("*");
-		boolean openEnd = words.endsWith("*") && words.length() > 1;
-		words = words.substring(open ? 1 : 0, words.length() - (openEnd ? 1 : 0));
-		for (String token : words.strip().split("\\s+")) {
-			if (!token.isEmpty() && ReplyText.kindOf(token, 0, token.length()) != ReplyText.WORDS) {
-				throw error(number,
-						"phrase '" + phrase + "' holds '" + token
-								+ "', which the reader replaces by a placeholder (address, URL, IP, host or id);"
-								+ " write it as a 'signal'");
-			}
+	private int[] symbols(String value, boolean signal, int number) {
+		try {
+			return signal ? RuleSyntax.signalSymbols(value) : RuleSyntax.phraseSymbols(value);
 		}
-		List<Integer> symbols = new ArrayList<>();
-		if (!open) {
-			symbols.add(ReplyText.SPACE);
+		catch (IllegalArgumentException ex) {
+			throw error(number, ex.getMessage());
 		}
-		boolean letters = false;
-		for (int i = 0; i < words.length(); i++) {
-			int symbol = ReplyText.wordSymbol(words.charAt(i));
-			if (symbol >= 0) {
-				letters = true;
-				symbols.add(symbol);
-			}
-			else if (!symbols.isEmpty() && symbols.get(symbols.size() - 1) != ReplyText.SPACE) {
-				symbols.add(ReplyText.SPACE);
-			}
-		}
-		if (!letters) {
-			throw error(number, "empty phrase '" + phrase + "'; a phrase needs letters or digits");
-		}
-		if (symbols.get(symbols.size() - 1) == ReplyText.SPACE) {
-			symbols.remove(symbols.size() - 1);
-		}
-		if (!openEnd) {
-			symbols.add(ReplyText.SPACE);
-		}
-		return toArray(symbols);
-	}
-
-	/** A signal as symbols: matched anywhere inside a placeholder's text. */
-	int[] signalSymbols(String signal, int number) {
-		List<Integer> symbols = new ArrayList<>();
-		boolean letters = false;
-		for (int i = 0; i < signal.length(); i++) {
-			int symbol = ReplyText.wordSymbol(signal.charAt(i));
-			if (symbol >= 0) {
-				letters = true;
-				symbols.add(ReplyText.SIGNAL + symbol);
-			}
-			else if (symbols.isEmpty() || symbols.get(symbols.size() - 1) != ReplyText.SIGNAL_PUNCT) {
-				symbols.add(ReplyText.SIGNAL_PUNCT);
-			}
-		}
-		if (!letters) {
-			throw error(number, "empty signal '" + signal + "'; a signal needs letters or digits");
-		}
-		return toArray(symbols);
-	}
-
-	/** The symbols of the phrases and signals of loaded rules (they were checked). */
-	static int[] symbols(String phraseOrSignal, boolean signal) {
-		RuleFile checker = new RuleFile("(loaded)");
-		return signal ? checker.signalSymbols(phraseOrSignal, 0) : checker.phraseSymbols(phraseOrSignal, 0);
-	}
-
-	private static int[] toArray(List<Integer> symbols) {
-		int[] array = new int[symbols.size()];
-		for (int i = 0; i < array.length; i++) {
-			array[i] = symbols.get(i);
-		}
-		return array;
 	}
 
 	private IllegalArgumentException error(int number, String message) {

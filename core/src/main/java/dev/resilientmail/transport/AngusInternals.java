@@ -66,6 +66,30 @@ final class AngusInternals {
 		return (SERVER_INPUT != null && SERVER_INPUT.get(transport) instanceof InputStream in) ? in : null;
 	}
 
+	/**
+	 * Whether the connection looks usable without a command: the socket is open and the
+	 * server has sent nothing unasked.
+	 */
+	static boolean looksAlive(SMTPTransport transport) {
+		Socket open = socket(transport);
+		if (open == null || open.isClosed() || !open.isConnected() || open.isInputShutdown()) {
+			return false;
+		}
+		return !unreadReplies(transport);
+	}
+
+	/** Whether the server sent bytes no command asked for. */
+	static boolean unreadReplies(SMTPTransport transport) {
+		InputStream in = serverInput(transport);
+		try {
+			return in != null && in.available() > 0;
+		}
+		catch (IOException ex) {
+			// the read that follows reports it
+			return false;
+		}
+	}
+
 	static void abort(BoundedLineInputStream bounded) {
 		if (bounded != null) {
 			try {

@@ -131,9 +131,27 @@ final class CallerInput {
 		}
 	}
 
-	/** Whether a command line would break the protocol: a CR, LF or NUL inside it. */
-	static boolean breaksLine(String command) {
-		return hasLineBreak(command) || hasNul(command);
+	/**
+	 * Refuses a command line with a CR, LF or NUL inside: the caller's input is checked
+	 * before sending, this is the last guard for what Angus builds from settings we do
+	 * not know of.
+	 */
+	static void refuseBrokenCommand(String command) throws MessagingException {
+		if (hasLineBreak(command) || hasNul(command)) {
+			throw new MessagingException("refusing to send: the SMTP command '" + escape(command)
+					+ "' contains CR, LF or NUL; it was not sent");
+		}
+	}
+
+	/** The recipients as Angus sends them: groups replaced by their members. */
+	static List<InternetAddress> recipients(Address[] addresses) {
+		List<InternetAddress> recipients = new ArrayList<>(addresses.length);
+		for (Address address : individuals(addresses)) {
+			if (address instanceof InternetAddress internet) {
+				recipients.add(internet);
+			}
+		}
+		return recipients;
 	}
 
 	/** The addresses with groups replaced by their members, as Angus sends them. */

@@ -1,13 +1,8 @@
 package dev.resilientmail.transport;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.Socket;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
-import java.util.Properties;
 
 import jakarta.mail.Address;
 import jakarta.mail.Message;
@@ -17,9 +12,7 @@ import jakarta.mail.Session;
 import jakarta.mail.URLName;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import org.eclipse.angus.mail.smtp.SMTPMessage;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
-import org.eclipse.angus.mail.util.PropUtil;
 
 import dev.resilientmail.SmtpFailure;
 import dev.resilientmail.DeliveryListener;
@@ -83,7 +76,8 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	 */
 	public static final String VERP_RETURN_PATH = "resilient-mail.verp-return-path";
 
-	private final Capture capture;
+	/** What this connection sent and was answered (the pipeline feeds it too). */
+	final Capture capture;
 
 	private final int replyTimeoutMillis;
 
@@ -95,20 +89,16 @@ public class CapturingSmtpTransport extends SMTPTransport {
 
 	private final StreamProviderHint providerHint;
 
-	private final Pipeline pipeline;
-
-	private final String protocolName;
+	private final PipelineDriver pipeline;
 
 	private final EnvelopeParameters envelope;
 
 	private MessageDataStream dataStream;
 
-	/** The message being sent, while {@code sendMessage} runs. */
-	private Message sending;
+	BoundedLineInputStream reader;
 
-	private BoundedLineInputStream reader;
-
-	private boolean protocolError;
+	/** The server broke the protocol: the reply (or its absence) means nothing. */
+	boolean protocolError;
 
 	private boolean readingReply;
 
@@ -143,8 +133,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		this.translator = new FailureTranslator(this.capture);
 		this.tuning = new SocketTuning(session.getProperties());
 		this.providerHint = new StreamProviderHint(session.getProperties());
-		this.pipeline = new Pipeline(session.getProperties());
-		this.protocolName = name;
+		this.pipeline = new PipelineDriver(this, session.getProperties(), name);
 		this.envelope = new EnvelopeParameters(session.getProperties(), name);
 	}
 
@@ -163,23 +152,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	 * @throws MessagingException if Jakarta Mail cannot provide a transport at all
 	 */
 	public static CapturingSmtpTransport of(Session session, String protocol) throws MessagingException {
-		Objects.requireNonNull(session, "session");
-		if (!"smtp".equals(protocol) && !"smtps".equals(protocol)) {
-			throw new IllegalArgumentException("protocol must be smtp or smtps, got '" + protocol + "'");
-		}
-		// before Jakarta Mail makes the transport: it reports a failing constructor by
-		// the provider's name only
-		SocketTuning.validate(session.getProperties());
-		jakarta.mail.Transport transport = session.getTransport(protocol);
-		if (transport instanceof CapturingSmtpTransport capturing) {
-			return capturing;
-		}
-		String key = "mail." + protocol + ".class";
-		String expected = "smtps".equals(protocol) ? CapturingSmtpsTransport.class.getName()
-				: CapturingSmtpTransport.class.getName();
-		throw new IllegalStateException("session property " + key + " is '" + session.getProperty(key)
-				+ "', so Jakarta Mail chose " + transport.getClass().getName() + "; set " + key + "=" + expected
-				+ " (Jakarta Mail ignores class names that are not registered providers)");
+		return TransportLookup.capturing(session, protocol);
 	}
 
 	/**
@@ -225,10 +198,8 @@ public class CapturingSmtpTransport extends SMTPTransport {
 			return super.protocolConnect(host, port, user, password);
 		}
 		catch (MessagingException ex) {
-			SmtpFailure failure = (getRequireStartTLS() && !supportsExtension("STARTTLS")
-					&& this.translator.endedAfterGreetingWithoutStartTls(from))
-							? this.translator.startTlsMissing(ex, from)
-							: this.translator.connectFailure(ex, from, this.protocolError, host);
+			SmtpFailure failure = this.translator.connectFailure(ex, from, this.protocolError, host,
+					getRequireStartTLS() && !supportsExtension("STARTTLS"));
 			Capture.log.warn("connect to {}:{} failed: {}", host, port, failure.getMessage());
 			this.capture.notifyFailed(failure);
 			throw failure;
@@ -237,30 +208,12 @@ public class CapturingSmtpTransport extends SMTPTransport {
 
 	@Override
 	protected void sendCommand(String command) throws MessagingException {
-		if (CallerInput.breaksLine(command)) {
-			// the caller's input is checked before sending; this is the last guard for
-			// what Angus builds from settings we do not know of
-			throw new MessagingException("refusing to send: the SMTP command '" + CallerInput.escape(command)
-					+ "' contains CR, LF or NUL; it was not sent");
-		}
-		String cmd = withDsn(command);
+		CallerInput.refuseBrokenCommand(command);
+		String cmd = onWire(command);
 		if (Capture.commandOf(cmd) == SmtpCommand.AUTH) {
 			this.secrets = this.secrets.withSent(Capture.authInitialResponse(cmd));
 		}
-		if (this.pipeline.take(cmd)) {
-			// written with the message's MAIL command; its reply is the next one
-			this.capture.commandSent(cmd);
-			return;
-		}
-		if (this.pipeline.hasAhead()) {
-			if (!Pipeline.drainsBefore(cmd)) {
-				endPipeline("a pipelined command is not the one Angus sends (" + Pipeline.firstWord(cmd) + ")");
-			}
-			// Angus went another way (RSET after a refused MAIL, QUIT): read what the
-			// server still owes first
-			drainPipeline();
-		}
-		if (this.sending != null && cmd.startsWith("MAIL FROM:") && pipelined(cmd)) {
+		if (this.pipeline.sent(cmd)) {
 			return;
 		}
 		this.capture.commandSent(cmd);
@@ -271,6 +224,15 @@ public class CapturingSmtpTransport extends SMTPTransport {
 			this.capture.replied(null);
 			throw ex;
 		}
+	}
+
+	/**
+	 * The command as it goes on the wire, with what Angus does not add: the VERP return
+	 * path, ENVID and ORCPT. The pipelined batch is planned with it too.
+	 */
+	String onWire(String command) {
+		Message message = this.pipeline.sending();
+		return this.envelope.apply(command, message, message != null && supportsExtension("DSN"));
 	}
 
 	@Override
@@ -313,102 +275,8 @@ public class CapturingSmtpTransport extends SMTPTransport {
 			this.protocolError = true;
 		}
 		this.capture.replied((code == -1 && !this.protocolError) ? null : reply);
-		String outOfOrder = this.pipeline.replied(code);
-		if (outOfOrder != null) {
-			this.protocolError = true;
-			endPipeline(outOfOrder);
-		}
+		this.pipeline.replied(code);
 		return code;
-	}
-
-	/**
-	 * Sends a message's MAIL, RCPT and (with {@code sendpartial}) DATA commands in one
-	 * write when the server pipelines.
-	 * @return whether the MAIL command went out so
-	 */
-	private boolean pipelined(String mail) throws MessagingException {
-		if (!this.pipeline.enabled() || !supportsExtension("PIPELINING")) {
-			return false;
-		}
-		if (this.sending instanceof SMTPMessage smtp && smtp.getNotifyOptions() != 0) {
-			// Angus formats the message's own NOTIFY where we cannot see it: lock-step
-			return false;
-		}
-		List<String> batch = this.pipeline.plan(this, mail, dsnNotify(), dataInBatch(), this::withDsn);
-		if (batch == null) {
-			return false;
-		}
-		if (unreadReplies()) {
-			this.protocolError = true;
-			endPipeline("the server sent a reply nobody asked for before MAIL FROM");
-		}
-		this.capture.commandSent(mail);
-		try {
-			this.pipeline.send(this, batch);
-		}
-		catch (IOException ex) {
-			this.pipeline.reset();
-			this.capture.replied(null);
-			throw new MessagingException("Can't send command to SMTP host", ex);
-		}
-		return true;
-	}
-
-	/** Reads the replies the server owes for pipelined commands Angus did not send. */
-	private void drainPipeline() throws MessagingException {
-		while (this.pipeline.hasAhead()) {
-			String command = this.pipeline.drainNext();
-			this.capture.commandSent(command);
-			int code = readServerResponse();
-			if (code == -1) {
-				// the connection is gone: nothing more will come
-				this.pipeline.reset();
-				return;
-			}
-			if (command.equals("DATA") && code == 354) {
-				// the server waits for a message that will not be sent: only closing
-				// the connection ends that without delivering anything
-				endPipeline("the server accepted DATA for a transaction Angus abandoned");
-			}
-		}
-	}
-
-	/** Ends the connection before any of the message is sent. */
-	private void endPipeline(String why) throws MessagingException {
-		this.pipeline.reset();
-		AngusInternals.abort(this.reader);
-		Capture.log.warn("pipelining: {}", why);
-		throw new MessagingException(why);
-	}
-
-	/** The command with what Angus does not add: VERP, ENVID, ORCPT. */
-	private String withDsn(String command) {
-		return this.envelope.apply(command, this.sending, this.sending != null && supportsExtension("DSN"));
-	}
-
-	/**
-	 * DATA goes in the batch only when Angus sends the message to the accepted recipients
-	 * whatever the others' replies, and not with BDAT.
-	 */
-	private boolean dataInBatch() {
-		Properties properties = this.session.getProperties();
-		String prefix = "mail." + this.protocolName + ".";
-		boolean partial = (this.sending instanceof SMTPMessage smtp && smtp.getSendPartial())
-				|| PropUtil.getBooleanProperty(properties, prefix + "sendpartial", false);
-		boolean chunking = PropUtil.getIntProperty(properties, prefix + "chunksize", -1) > 0
-				&& supportsExtension("CHUNKING");
-		return partial && !chunking;
-	}
-
-	/**
-	 * The DSN NOTIFY parameter Angus gives every RCPT from the session (a message's own
-	 * is not pipelined).
-	 */
-	private String dsnNotify() {
-		if (!supportsExtension("DSN")) {
-			return null;
-		}
-		return this.session.getProperty("mail." + this.protocolName + ".dsn.notify");
 	}
 
 	/**
@@ -421,23 +289,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	 * @since 0.2.0
 	 */
 	public synchronized boolean looksAlive() {
-		Socket open = AngusInternals.socket(this);
-		if (open == null || open.isClosed() || !open.isConnected() || open.isInputShutdown()) {
-			return false;
-		}
-		return !unreadReplies();
-	}
-
-	/** Whether the server sent bytes no command asked for. */
-	private boolean unreadReplies() {
-		InputStream in = AngusInternals.serverInput(this);
-		try {
-			return in != null && in.available() > 0;
-		}
-		catch (IOException ex) {
-			// the read that follows reports it
-			return false;
-		}
+		return AngusInternals.looksAlive(this);
 	}
 
 	/**
@@ -457,11 +309,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	@Override
 	protected OutputStream data() throws MessagingException {
 		OutputStream data = super.data();
-		if (this.pipeline.batchSent() && unreadReplies()) {
-			// more replies than pipelined commands: which one answered what is unknown
-			this.protocolError = true;
-			endPipeline("the server sent more replies than the pipelined commands asked for");
-		}
+		this.pipeline.beforeBody();
 		this.dataStream = new MessageDataStream(data);
 		return this.dataStream;
 	}
@@ -511,21 +359,17 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		this.lastReport = null;
 		this.lastSent = null;
 		CallerInput.refuse(message, addresses, this.session, this.protocol);
-		List<InternetAddress> recipients = new ArrayList<>(addresses.length);
-		for (Address address : CallerInput.individuals(addresses)) {
-			if (address instanceof InternetAddress internet) {
-				recipients.add(internet);
-			}
-		}
+		List<InternetAddress> recipients = CallerInput.recipients(addresses);
 		if (message instanceof MimeMessage mime) {
-			refuseOverSize(mime, recipients);
+			checkConnected();
+			this.translator.refuseOverSize(mime, getExtensionParameter("SIZE"), recipients);
 		}
 		Transaction transaction = new Transaction(recipients);
 		long start = this.capture.position();
 		this.protocolError = false;
 		this.capture.begin(transaction);
 		ClassLoader caller = this.providerHint.enter();
-		this.sending = message;
+		this.pipeline.begin(message);
 		try {
 			super.sendMessage(message, addresses);
 		}
@@ -543,9 +387,8 @@ public class CapturingSmtpTransport extends SMTPTransport {
 			throw failure;
 		}
 		finally {
-			this.sending = null;
 			this.dataStream = null;
-			finishPipeline();
+			this.pipeline.finish();
 			this.capture.end();
 			this.providerHint.exit(caller);
 		}
@@ -562,49 +405,12 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		}
 	}
 
-	/**
-	 * Reads what the server still owes for this message, so the next one starts clean.
-	 */
-	private void finishPipeline() {
-		try {
-			if (this.pipeline.hasAhead()) {
-				drainPipeline();
-			}
-		}
-		catch (MessagingException | RuntimeException ex) {
-			// the connection is closed; the message's own outcome is already known
-			Capture.log.debug("pipelined replies not read: {}", ex.toString());
-		}
-		finally {
-			this.pipeline.reset();
-		}
-	}
-
 	private DeliveryReport buildReport(Transaction transaction) {
 		if (this.lastReport != null) {
 			return this.lastReport;
 		}
 		this.lastReport = transaction.report(this.capture.classifier, this.capture.transcript());
 		return this.lastReport;
-	}
-
-	/**
-	 * Refuses a message larger than the SIZE the server advertised before MAIL FROM: the
-	 * server would only refuse it after the whole upload (RFC 1870).
-	 */
-	private void refuseOverSize(MimeMessage message, List<InternetAddress> recipients) throws MessagingException {
-		checkConnected();
-		long limit = WireSize.advertised(getExtensionParameter("SIZE"));
-		if (limit <= 0) {
-			return;
-		}
-		long size = WireSize.over(message, limit);
-		if (size > limit) {
-			SmtpFailure failure = this.translator.tooLarge(size, limit, recipients);
-			Capture.log.warn("send refused: {}", failure.getMessage());
-			this.capture.notifyFailed(failure);
-			throw failure;
-		}
 	}
 
 }

@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
 
 import dev.resilientmail.SmtpFailure;
 import dev.resilientmail.classify.Classification;
@@ -81,7 +83,19 @@ final class FailureTranslator {
 	}
 
 	/** A failure while connecting, greeting, saying EHLO, STARTTLS or AUTH. */
-	SmtpFailure connectFailure(Exception cause, long from, boolean protocolError, String host) {
+	/**
+	 * A failure while connecting, greeting, saying EHLO, STARTTLS or AUTH; when STARTTLS
+	 * is required and was not offered, the failure that says so.
+	 */
+	SmtpFailure connectFailure(Exception cause, long from, boolean protocolError, String host,
+			boolean startTlsRequiredNotOffered) {
+		if (startTlsRequiredNotOffered && endedAfterGreetingWithoutStartTls(from)) {
+			return startTlsMissing(cause, from);
+		}
+		return connectFailure(cause, from, protocolError, host);
+	}
+
+	private SmtpFailure connectFailure(Exception cause, long from, boolean protocolError, String host) {
 		List<Raw> raws = this.capture.rawSince(from);
 		Optional<String> certificate = TlsVerification.problem(cause, host);
 		if (certificate.isPresent()) {
@@ -142,6 +156,26 @@ final class FailureTranslator {
 				+ " but the server did not offer it; nothing was sent, no credentials either (to send them in clear"
 				+ " anyway: mail.smtp.starttls.required=false, or MailDelivery's requireStartTls(false))", details,
 				cause);
+	}
+
+	/**
+	 * Refuses a message larger than the SIZE the server advertised, before MAIL FROM: the
+	 * server would only refuse it after the whole upload (RFC 1870).
+	 * @param sizeParameter the EHLO {@code SIZE} parameter, may be null
+	 */
+	void refuseOverSize(MimeMessage message, String sizeParameter, List<InternetAddress> recipients)
+			throws MessagingException {
+		long limit = WireSize.advertised(sizeParameter);
+		if (limit <= 0) {
+			return;
+		}
+		long size = WireSize.over(message, limit);
+		if (size > limit) {
+			SmtpFailure failure = tooLarge(size, limit, recipients);
+			Capture.log.warn("send refused: {}", failure.getMessage());
+			this.capture.notifyFailed(failure);
+			throw failure;
+		}
 	}
 
 	/** A message over the server's advertised SIZE, refused before MAIL FROM. */

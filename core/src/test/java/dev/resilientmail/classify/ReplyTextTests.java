@@ -25,7 +25,7 @@ class ReplyTextTests {
 					550 unknown user<kijitora@example.co.jp>                                 | unknown user <addr>
 					""")
 	void namesAndNumbersBecomePlaceholdersAndWordsStay(String reply, String reading) {
-		assertThat(ReplyText.normalise(List.of(reply))).isEqualTo(reading.strip());
+		assertThat(NormalisedText.of(List.of(reply))).isEqualTo(reading.strip());
 	}
 
 }

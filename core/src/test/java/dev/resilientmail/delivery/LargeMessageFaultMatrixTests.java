@@ -48,10 +48,11 @@ class LargeMessageFaultMatrixTests {
 
 	private static final Map<String, String> rows = Collections.synchronizedMap(new TreeMap<>());
 
-	@ParameterizedTest(name = "{0} x {1}")
+	@ParameterizedTest(name = "{0} x {1}, pipelining {2}")
 	@MethodSource("dev.resilientmail.delivery.FaultMatrixTests#cells")
-	void everyRecipientOfALargeMessageHasOneTruthfulOutcomeAndAtMostOneCopy(Where where, Fault fault) throws Exception {
-		try (FaultSmtpServer server = FaultMatrixTests.server()) {
+	void everyRecipientOfALargeMessageHasOneTruthfulOutcomeAndAtMostOneCopy(Where where, Fault fault,
+			boolean pipelining) throws Exception {
+		try (FaultSmtpServer server = FaultMatrixTests.server(pipelining)) {
 			script(server, where, fault);
 			Map<Integer, List<RecipientOutcome>> outcomes = new TreeMap<>();
 			List<SmtpFailure> failures = new ArrayList<>();
@@ -104,10 +105,11 @@ class LargeMessageFaultMatrixTests {
 				assertThat(failures).as("every struck message is retried and delivered").isEmpty();
 				assertThat(delivered).isEqualTo(MESSAGES * RECIPIENTS);
 			}
-			rows.put(String.format(Locale.ROOT, "%02d-%d", where.ordinal(), fault.ordinal()), String.format(Locale.ROOT,
-					"| %s | %s | %d | %d | %d | %d | %d | %s |", where.label, fault.label, MESSAGES * RECIPIENTS,
-					delivered, copies.size(), attempts, failures.size(),
-					failures.isEmpty() ? "-" : failures.get(0).getClass().getSimpleName() + " x" + failures.size()));
+			rows.put(String.format(Locale.ROOT, "%02d-%d-%b", where.ordinal(), fault.ordinal(), pipelining),
+					String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %d | %d | %d | %s |", where.label,
+							fault.label, pipelining ? "on" : "off", MESSAGES * RECIPIENTS, delivered, copies.size(),
+							attempts, failures.size(), failures.isEmpty() ? "-"
+									: failures.get(0).getClass().getSimpleName() + " x" + failures.size()));
 		}
 	}
 
@@ -144,9 +146,9 @@ class LargeMessageFaultMatrixTests {
 	@AfterAll
 	static void printTable() throws IOException {
 		List<String> table = new ArrayList<>();
-		table.add("| phase | fault | recipients sent | delivered (outcomes) | recipients with a copy | attempts"
-				+ " | messages failed | failures reported |");
-		table.add("|---|---|---:|---:|---:|---:|---:|---|");
+		table.add("| phase | fault | pipelining | recipients sent | delivered (outcomes) | recipients with a copy"
+				+ " | attempts | messages failed | failures reported |");
+		table.add("|---|---|---|---:|---:|---:|---:|---:|---|");
 		table.addAll(rows.values());
 		String text = String.join("\n", table) + "\n";
 		System.out.println("\nFault matrix, " + MESSAGES + " messages x " + RECIPIENTS + " recipients:\n" + text);

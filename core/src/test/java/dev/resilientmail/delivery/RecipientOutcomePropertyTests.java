@@ -108,7 +108,9 @@ class RecipientOutcomePropertyTests {
 		}
 
 		void run() throws Exception {
-			try (FaultSmtpServer server = FaultSmtpServer.start()) {
+			// odd rounds pipeline (the server advertises PIPELINING), even rounds are
+			// lock-step
+			try (FaultSmtpServer server = FaultSmtpServer.builder().pipelining(this.round % 2 == 1).start()) {
 				server.when(Phase.RCPT).respond(this::rcpt);
 				if (this.drop == Drop.AT_DATA) {
 					server.when(Phase.DATA).connection(1).drop();
@@ -212,7 +214,8 @@ class RecipientOutcomePropertyTests {
 		public String toString() {
 			return this.recipients.size() + " recipients, limit "
 					+ ((this.limit == Integer.MAX_VALUE) ? "none" : this.limit) + ", drop " + this.drop
-					+ ((this.drop == Drop.AT_RCPT) ? " at " + this.dropAt : "") + ", round " + this.round;
+					+ ((this.drop == Drop.AT_RCPT) ? " at " + this.dropAt : "") + ", pipelining "
+					+ (this.round % 2 == 1) + ", round " + this.round;
 		}
 
 	}

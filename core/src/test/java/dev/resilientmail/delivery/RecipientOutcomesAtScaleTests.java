@@ -41,16 +41,19 @@ class RecipientOutcomesAtScaleTests {
 
 	static Stream<Arguments> sizes() {
 		List<Arguments> sizes = new ArrayList<>();
-		for (int count : new int[] { 255, 256, 257, 1_000, 10_000 }) {
-			sizes.add(Arguments.of(count));
+		for (boolean pipelining : new boolean[] { false, true }) {
+			for (int count : new int[] { 255, 256, 257, 1_000, 10_000 }) {
+				sizes.add(Arguments.of(count, pipelining));
+			}
 		}
 		return sizes.stream();
 	}
 
-	@ParameterizedTest(name = "{0} recipients")
+	@ParameterizedTest(name = "{0} recipients, pipelining {1}")
 	@MethodSource("sizes")
-	void permanentRejectionsAtStartMiddleAndEndAreRejectedOnceAndNeverDelivered(int count) throws Exception {
-		try (FaultSmtpServer server = FaultSmtpServer.start()) {
+	void permanentRejectionsAtStartMiddleAndEndAreRejectedOnceAndNeverDelivered(int count, boolean pipelining)
+			throws Exception {
+		try (FaultSmtpServer server = FaultSmtpServer.builder().pipelining(pipelining).start()) {
 			List<String> recipients = recipients(count);
 			Set<String> rejected = edges(recipients);
 			for (String address : rejected) {
@@ -71,10 +74,11 @@ class RecipientOutcomesAtScaleTests {
 		}
 	}
 
-	@ParameterizedTest(name = "{0} recipients")
+	@ParameterizedTest(name = "{0} recipients, pipelining {1}")
 	@MethodSource("sizes")
-	void temporaryRejectionsAreRetriedForThoseRecipientsOnlyAndDeliveredOnce(int count) throws Exception {
-		try (FaultSmtpServer server = FaultSmtpServer.start()) {
+	void temporaryRejectionsAreRetriedForThoseRecipientsOnlyAndDeliveredOnce(int count, boolean pipelining)
+			throws Exception {
+		try (FaultSmtpServer server = FaultSmtpServer.builder().pipelining(pipelining).start()) {
 			List<String> recipients = recipients(count);
 			Set<String> deferred = edges(recipients);
 			for (String address : deferred) {
@@ -93,10 +97,11 @@ class RecipientOutcomesAtScaleTests {
 		}
 	}
 
-	@ParameterizedTest(name = "{0} recipients")
+	@ParameterizedTest(name = "{0} recipients, pipelining {1}")
 	@MethodSource("sizes")
-	void persistentTemporaryRejectionsEndWithTheFinalCountsInTheMessage(int count) throws Exception {
-		try (FaultSmtpServer server = FaultSmtpServer.start()) {
+	void persistentTemporaryRejectionsEndWithTheFinalCountsInTheMessage(int count, boolean pipelining)
+			throws Exception {
+		try (FaultSmtpServer server = FaultSmtpServer.builder().pipelining(pipelining).start()) {
 			List<String> recipients = recipients(count);
 			Set<String> deferred = edges(recipients);
 			for (String address : deferred) {
@@ -117,13 +122,13 @@ class RecipientOutcomesAtScaleTests {
 		}
 	}
 
-	@ParameterizedTest(name = "{0} recipients")
+	@ParameterizedTest(name = "{0} recipients, pipelining {1}")
 	@MethodSource("sizes")
-	void everyRecipientRejectedPermanentlyIsAskedOnce(int count) throws Exception {
+	void everyRecipientRejectedPermanentlyIsAskedOnce(int count, boolean pipelining) throws Exception {
 		if (count > 2_000) {
 			return;
 		}
-		try (FaultSmtpServer server = FaultSmtpServer.start()) {
+		try (FaultSmtpServer server = FaultSmtpServer.builder().pipelining(pipelining).start()) {
 			server.when(Phase.RCPT).reply("550 5.1.1 User unknown");
 			List<String> recipients = recipients(count);
 			PermanentFailure failure;

@@ -1,0 +1,83 @@
+package dev.resilientmail.classify;
+
+import dev.resilientmail.reply.EnhancedStatusCode;
+import dev.resilientmail.reply.SmtpCommand;
+import dev.resilientmail.reply.SmtpReply;
+
+/**
+ * What the reading of one reply found: the best strong and weak phrase, the hints.
+ */
+final class ReplyScan extends PhraseAutomaton.Reader {
+
+	private final DefaultReplyClassifier classifier;
+
+	private final SmtpReply reply;
+
+	private final SmtpCommand phase;
+
+	private final EnhancedStatusCode given;
+
+	int best = -1;
+
+	int weak = -1;
+
+	/**
+	 * The best strong phrase of a rule that beats decisive codes: one written for an
+	 * enhanced code family, or marked decisive.
+	 */
+	int scoped = -1;
+
+	int later = -1;
+
+	boolean delay;
+
+	ReplyScan(DefaultReplyClassifier classifier, SmtpReply reply, SmtpCommand phase, EnhancedStatusCode given) {
+		super(classifier.automaton);
+		this.classifier = classifier;
+		this.reply = reply;
+		this.phase = phase;
+		this.given = given;
+	}
+
+	@Override
+	void hit(int phrase) {
+		int owner = this.classifier.phraseRule[phrase];
+		if (owner < 0) {
+			if (owner == DefaultReplyClassifier.LATER) {
+				if (this.later < 0) {
+					this.later = phrase;
+				}
+			}
+			else {
+				this.delay = true;
+			}
+			return;
+		}
+		Rule rule = this.classifier.textRules[owner];
+		int score = this.classifier.phraseScore[phrase];
+		boolean scopedRule = !rule.weak && (rule.decisive || !rule.enhanced.isEmpty());
+		if (score <= score(rule.weak ? this.weak : this.best) && (!scopedRule || score <= score(this.scoped))) {
+			return;
+		}
+		if (!rule.applies(this.reply.code(), this.phase, this.given)
+				|| (rule.regex != null && !rule.regex.matcher(this.reply.text()).find())) {
+			return;
+		}
+		if (rule.weak) {
+			this.weak = phrase;
+			return;
+		}
+		if (scopedRule && score > score(this.scoped)) {
+			this.scoped = phrase;
+		}
+		if (score > score(this.best)) {
+			this.best = phrase;
+		}
+	}
+
+	/** The score of a phrase found so far, -1 for none. */
+	private int score(int phrase) {
+		return (phrase < 0) ? -1 : this.classifier.phraseScore[phrase];
+	}
+
+}
