@@ -121,7 +121,8 @@ final class PipelineDriver {
 			// Angus formats the message's own NOTIFY where we cannot see it: lock-step
 			return false;
 		}
-		List<String> batch = this.pipeline.plan(this.transport, mail, dsnNotify(), dataInBatch(), this.transport::onWire);
+		List<String> batch = this.pipeline.plan(this.transport, mail, dsnNotify(), dataInBatch(),
+				this.transport::onWire);
 		if (batch == null) {
 			return false;
 		}
