@@ -188,6 +188,11 @@ public final class BounceMailbox implements AutoCloseable {
 		if (folder instanceof IMAPFolder imap) {
 			imap.open(Folder.READ_ONLY);
 			try {
+				// a message that arrived after the poll would otherwise wait for the next
+				// change the server announces
+				if (imap.getMessageCount() - imap.getDeletedMessageCount() > 0) {
+					return;
+				}
 				imap.idle(true);
 			}
 			finally {

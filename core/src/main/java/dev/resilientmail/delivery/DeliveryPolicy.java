@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import dev.resilientmail.classify.ClassificationRule;
 import dev.resilientmail.classify.FailureKind;
@@ -197,7 +198,7 @@ public record DeliveryPolicy(Retry retry, RateLimit rateLimit, Pool pool, Timeou
 	 */
 	public static final class Builder {
 
-		private final RetryDraft retry;
+		private Retry retry = new RetryDraft().build();
 
 		private RateLimit rateLimit = new RateLimit(14, Duration.ofSeconds(1), Duration.ofSeconds(30), true);
 
@@ -208,21 +209,24 @@ public record DeliveryPolicy(Retry retry, RateLimit rateLimit, Pool pool, Timeou
 		private List<ClassificationRule> classificationRules = List.of();
 
 		private Builder() {
-			this.retry = new RetryDraft();
 		}
 
 		private Builder(DeliveryPolicy policy) {
-			this.retry = new RetryDraft(policy.retry());
+			this.retry = policy.retry();
 			this.rateLimit = policy.rateLimit();
 			this.pool = policy.pool();
 			this.timeouts = policy.timeouts();
 			this.classificationRules = policy.classificationRules();
 		}
 
-		/** Makes a change to the retry settings and checks them. */
-		private Builder retry(Runnable change) {
-			change.run();
-			this.retry.build();
+		/**
+		 * Makes a change to a copy of the retry settings and keeps it only once checked,
+		 * so that a refused value leaves the builder as it was.
+		 */
+		private Builder retry(Consumer<RetryDraft> change) {
+			RetryDraft draft = new RetryDraft(this.retry);
+			change.accept(draft);
+			this.retry = draft.build();
 			return this;
 		}
 
@@ -231,7 +235,7 @@ public record DeliveryPolicy(Retry retry, RateLimit rateLimit, Pool pool, Timeou
 		 * @return this builder
 		 */
 		public Builder maxAttempts(int maxAttempts) {
-			return retry(() -> this.retry.maxAttempts = maxAttempts);
+			return retry((draft) -> draft.maxAttempts = maxAttempts);
 		}
 
 		/**
@@ -239,7 +243,7 @@ public record DeliveryPolicy(Retry retry, RateLimit rateLimit, Pool pool, Timeou
 		 * @return this builder
 		 */
 		public Builder waitDuration(Duration waitDuration) {
-			return retry(() -> this.retry.waitDuration = waitDuration);
+			return retry((draft) -> draft.waitDuration = waitDuration);
 		}
 
 		/**
@@ -247,7 +251,7 @@ public record DeliveryPolicy(Retry retry, RateLimit rateLimit, Pool pool, Timeou
 		 * @return this builder
 		 */
 		public Builder backoffMultiplier(double backoffMultiplier) {
-			return retry(() -> this.retry.backoffMultiplier = backoffMultiplier);
+			return retry((draft) -> draft.backoffMultiplier = backoffMultiplier);
 		}
 
 		/**
@@ -255,7 +259,7 @@ public record DeliveryPolicy(Retry retry, RateLimit rateLimit, Pool pool, Timeou
 		 * @return this builder
 		 */
 		public Builder maxWaitDuration(Duration maxWaitDuration) {
-			return retry(() -> this.retry.maxWaitDuration = maxWaitDuration);
+			return retry((draft) -> draft.maxWaitDuration = maxWaitDuration);
 		}
 
 		/**
@@ -263,7 +267,7 @@ public record DeliveryPolicy(Retry retry, RateLimit rateLimit, Pool pool, Timeou
 		 * @return this builder
 		 */
 		public Builder jitter(double jitter) {
-			return retry(() -> this.retry.jitter = jitter);
+			return retry((draft) -> draft.jitter = jitter);
 		}
 
 		/**
@@ -271,7 +275,7 @@ public record DeliveryPolicy(Retry retry, RateLimit rateLimit, Pool pool, Timeou
 		 * @return this builder
 		 */
 		public Builder maxElapsed(Duration maxElapsed) {
-			return retry(() -> this.retry.maxElapsed = maxElapsed);
+			return retry((draft) -> draft.maxElapsed = maxElapsed);
 		}
 
 		/**
@@ -280,7 +284,7 @@ public record DeliveryPolicy(Retry retry, RateLimit rateLimit, Pool pool, Timeou
 		 * @return this builder
 		 */
 		public Builder retryOn(Set<FailureKind> kinds) {
-			return retry(() -> this.retry.retryOn = kinds);
+			return retry((draft) -> draft.retryOn = kinds);
 		}
 
 		/**
@@ -288,7 +292,7 @@ public record DeliveryPolicy(Retry retry, RateLimit rateLimit, Pool pool, Timeou
 		 * @return this builder
 		 */
 		public Builder retryUncertain(boolean retryUncertain) {
-			return retry(() -> this.retry.retryUncertain = retryUncertain);
+			return retry((draft) -> draft.retryUncertain = retryUncertain);
 		}
 
 		/**
@@ -299,7 +303,7 @@ public record DeliveryPolicy(Retry retry, RateLimit rateLimit, Pool pool, Timeou
 		 */
 		public Builder reasonWait(FailureReason reason, Duration firstWait) {
 			Objects.requireNonNull(reason, "reason");
-			return retry(() -> this.retry.reasonWait.put(reason, firstWait));
+			return retry((draft) -> draft.reasonWait.put(reason, firstWait));
 		}
 
 		/**
@@ -307,7 +311,7 @@ public record DeliveryPolicy(Retry retry, RateLimit rateLimit, Pool pool, Timeou
 		 * @return this builder
 		 */
 		public Builder honourRetryAfter(boolean honourRetryAfter) {
-			return retry(() -> this.retry.honourRetryAfter = honourRetryAfter);
+			return retry((draft) -> draft.honourRetryAfter = honourRetryAfter);
 		}
 
 		/**
@@ -385,8 +389,7 @@ public record DeliveryPolicy(Retry retry, RateLimit rateLimit, Pool pool, Timeou
 		 * @return the policy
 		 */
 		public DeliveryPolicy build() {
-			return new DeliveryPolicy(this.retry.build(), this.rateLimit, this.pool, this.timeouts,
-					this.classificationRules);
+			return new DeliveryPolicy(this.retry, this.rateLimit, this.pool, this.timeouts, this.classificationRules);
 		}
 
 	}

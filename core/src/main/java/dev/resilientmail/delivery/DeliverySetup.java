@@ -65,6 +65,10 @@ final class DeliverySetup {
 
 	RateLimiterRegistry rateLimiterRegistry;
 
+	RatePermitSource ratePermits;
+
+	DeferredRetryStore retryStore;
+
 	void destination(String host, int port) {
 		if (port < 1 || port > 65535) {
 			throw new IllegalArgumentException("port must be 1 to 65535, got " + port);

@@ -58,7 +58,7 @@ public final class MailDelivery implements AutoCloseable {
 		// one thread per connection by default: with fewer, connections sit idle while
 		// messages wait (two threads sent no faster over four or eight connections)
 		int threads = (setup.asyncThreads > 0) ? setup.asyncThreads : this.policy.pool().maxConnections();
-		this.async = new AsyncSends(threads, this.parts.limiter(), setup.ticker);
+		this.async = new AsyncSends(threads, this.parts);
 	}
 
 	/**
@@ -298,6 +298,19 @@ public final class MailDelivery implements AutoCloseable {
 		}
 
 		/**
+		 * Sets where the permits of the destination come from: by default a rate limiter
+		 * in this delivery; {@code resilient-mail-jdbc}'s shares one limit between every
+		 * instance of the application.
+		 * @param source the permit source
+		 * @return this builder
+		 * @since 0.2.0
+		 */
+		public Builder ratePermits(RatePermitSource source) {
+			this.setup.ratePermits = Objects.requireNonNull(source, "source");
+			return this;
+		}
+
+		/**
 		 * Hands every attempt that some recipients accepted, with its report, to a
 		 * recorder, on the sending thread: {@code .acceptedSends(correlator::sent)} lets
 		 * a {@code BounceCorrelator} match the bounces that arrive later without
@@ -325,6 +338,21 @@ public final class MailDelivery implements AutoCloseable {
 		 */
 		public Builder verpReturnPath(String returnPath) {
 			this.setup.verpReturnPath(returnPath);
+			return this;
+		}
+
+		/**
+		 * Sets where the retries of {@link MailDelivery#sendAsync} wait: by default in
+		 * memory (a restart loses them); {@code resilient-mail-jdbc}'s keeps them in a
+		 * database, runs each on exactly one instance and resumes them after a restart.
+		 * The delivery starts running the store's due retries when it is built and stops
+		 * at {@link MailDelivery#close()}.
+		 * @param store the retry store
+		 * @return this builder
+		 * @since 0.2.0
+		 */
+		public Builder retryStore(DeferredRetryStore store) {
+			this.setup.retryStore = Objects.requireNonNull(store, "store");
 			return this;
 		}
 

@@ -10,8 +10,9 @@ import dev.resilientmail.classify.FailureKind;
 import dev.resilientmail.classify.FailureReason;
 
 /**
- * The retry settings while a {@link DeliveryPolicy.Builder} is at work, with their
- * defaults; {@link #build()} checks them by making the record.
+ * The retry settings while one {@link DeliveryPolicy.Builder} setter changes them, with
+ * their defaults; {@link #build()} checks them by making the record, which the builder
+ * keeps only then.
  */
 final class RetryDraft {
 

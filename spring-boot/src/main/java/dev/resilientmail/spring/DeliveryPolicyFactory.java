@@ -153,15 +153,14 @@ final class DeliveryPolicyFactory {
 	/**
 	 * Calls one setter of the builder; a value it refuses becomes a problem of the key
 	 * its message names (of those given), with the policy's own words for what is
-	 * allowed. The setter is tried on a fresh builder first, so that a refused value
-	 * never reaches the one being configured and cannot be blamed on a later key.
+	 * allowed. A refused value leaves the builder as it was, so the next setter is
+	 * checked on its own.
 	 * @param builder the builder being configured
 	 * @param setter the call
 	 * @param keysAndValues each key the call sets (without the prefix) and its value
 	 */
 	private void set(DeliveryPolicy.Builder builder, Consumer<DeliveryPolicy.Builder> setter, Object... keysAndValues) {
 		try {
-			setter.accept(DeliveryPolicy.builder());
 			setter.accept(builder);
 		}
 		catch (IllegalArgumentException | NullPointerException ex) {

@@ -11,9 +11,9 @@ import dev.resilientmail.PermanentFailure;
  * A send failed permanently (a 5xx reply that is not about the sending party): the
  * address or the message is bad, and sending it again unchanged will fail again.
  * <p>
- * {@link #failure()} is the typed core failure (reply, enhanced code, classification,
- * per-recipient outcomes, transcript); {@link #getFailedMessages()} maps each failed
- * message to its own core exception.
+ * {@link #failure()}, also the cause, is the typed core failure (reply, enhanced code,
+ * classification, per-recipient outcomes, transcript); {@link #getFailedMessages()} maps
+ * each failed message to its own core exception.
  *
  * @since 0.1.0
  */

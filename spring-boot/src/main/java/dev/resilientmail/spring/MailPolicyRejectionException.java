@@ -12,9 +12,9 @@ import dev.resilientmail.PolicyRejection;
  * relaying, content policy); {@code failure().isTransient()} tells a temporary refusal
  * from a permanent one. The fix is usually on the sender's side.
  * <p>
- * {@link #failure()} is the typed core failure (reply, enhanced code, classification,
- * per-recipient outcomes, transcript); {@link #getFailedMessages()} maps each failed
- * message to its own core exception.
+ * {@link #failure()}, also the cause, is the typed core failure (reply, enhanced code,
+ * classification, per-recipient outcomes, transcript); {@link #getFailedMessages()} maps
+ * each failed message to its own core exception.
  *
  * @since 0.1.0
  */

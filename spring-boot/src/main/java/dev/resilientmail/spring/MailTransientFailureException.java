@@ -12,9 +12,9 @@ import dev.resilientmail.TransientFailure;
  * sending the undelivered recipients again later can succeed. Thrown only when every
  * failed message failed this way.
  * <p>
- * {@link #failure()} is the typed core failure (reply, enhanced code, classification,
- * per-recipient outcomes, transcript); {@link #getFailedMessages()} maps each failed
- * message to its own core exception.
+ * {@link #failure()}, also the cause, is the typed core failure (reply, enhanced code,
+ * classification, per-recipient outcomes, transcript); {@link #getFailedMessages()} maps
+ * each failed message to its own core exception.
  *
  * @since 0.1.0
  */

@@ -11,9 +11,9 @@ import dev.resilientmail.UncertainDelivery;
  * The connection broke after the message was sent and before the server confirmed it: the
  * message may have been delivered, so sending it again may duplicate it.
  * <p>
- * {@link #failure()} is the typed core failure (reply, enhanced code, classification,
- * per-recipient outcomes, transcript); {@link #getFailedMessages()} maps each failed
- * message to its own core exception.
+ * {@link #failure()}, also the cause, is the typed core failure (reply, enhanced code,
+ * classification, per-recipient outcomes, transcript); {@link #getFailedMessages()} maps
+ * each failed message to its own core exception.
  *
  * @since 0.1.0
  */

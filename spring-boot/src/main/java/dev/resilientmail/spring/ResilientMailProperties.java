@@ -58,9 +58,26 @@ public class ResilientMailProperties {
 	private final Async async = new Async();
 
 	/**
+	 * Where rate limits and waiting retries live: 'memory' (this instance only, lost on
+	 * restart) or 'jdbc' (shared by every instance and kept across restarts, in the
+	 * application's DataSource; needs resilient-mail-jdbc and PostgreSQL).
+	 */
+	private Store store = Store.MEMORY;
+
+	/**
+	 * The database store, used with store=jdbc.
+	 */
+	private final Jdbc jdbc = new Jdbc();
+
+	/**
 	 * Rules that override the default classification of replies.
 	 */
 	private final Classification classification = new Classification();
+
+	/**
+	 * Reading of the bounces that arrive later in a mailbox.
+	 */
+	private final Bounces bounces = new Bounces();
 
 	/**
 	 * Returns whether resilient-mail backs the JavaMailSender.
@@ -119,11 +136,43 @@ public class ResilientMailProperties {
 	}
 
 	/**
+	 * Returns where rate limits and waiting retries live.
+	 * @return the store
+	 */
+	public Store getStore() {
+		return this.store;
+	}
+
+	/**
+	 * Sets where rate limits and waiting retries live.
+	 * @param store the store
+	 */
+	public void setStore(Store store) {
+		this.store = store;
+	}
+
+	/**
+	 * Returns the database store settings.
+	 * @return the jdbc settings
+	 */
+	public Jdbc getJdbc() {
+		return this.jdbc;
+	}
+
+	/**
 	 * Returns the classification settings.
 	 * @return the classification settings
 	 */
 	public Classification getClassification() {
 		return this.classification;
+	}
+
+	/**
+	 * Returns the bounce settings.
+	 * @return the bounce settings
+	 */
+	public Bounces getBounces() {
+		return this.bounces;
 	}
 
 	/**
@@ -635,6 +684,100 @@ public class ResilientMailProperties {
 	}
 
 	/**
+	 * Where rate limits and waiting retries live ({@code resilient-mail.store}).
+	 *
+	 * @since 0.2.0
+	 */
+	public enum Store {
+
+		/** In this instance's memory: its own limit, retries lost on restart. */
+		MEMORY,
+
+		/**
+		 * In the application's DataSource: one limit shared by every instance, retries
+		 * kept across restarts.
+		 */
+		JDBC
+
+	}
+
+	/**
+	 * Database store settings ({@code resilient-mail.jdbc.*}), used with
+	 * {@code resilient-mail.store=jdbc}.
+	 *
+	 * @since 0.2.0
+	 */
+	public static class Jdbc {
+
+		/**
+		 * Whether to create the tables at startup when they are missing (from
+		 * dev/resilientmail/jdbc/schema-postgresql.sql). When false a missing table stops
+		 * the startup with the name of the script to run.
+		 */
+		private boolean initializeSchema;
+
+		/**
+		 * How often this instance looks for due retries: a retry runs at most this long
+		 * after it is due.
+		 */
+		private Duration pollingInterval = Duration.ofSeconds(2);
+
+		/**
+		 * How many due retries this instance attempts at once.
+		 */
+		private int threads = 4;
+
+		/**
+		 * Returns whether the tables are created at startup.
+		 * @return whether the tables are created
+		 */
+		public boolean isInitializeSchema() {
+			return this.initializeSchema;
+		}
+
+		/**
+		 * Sets whether the tables are created at startup.
+		 * @param initializeSchema whether to create them
+		 */
+		public void setInitializeSchema(boolean initializeSchema) {
+			this.initializeSchema = initializeSchema;
+		}
+
+		/**
+		 * Returns the polling interval.
+		 * @return the polling interval
+		 */
+		public Duration getPollingInterval() {
+			return this.pollingInterval;
+		}
+
+		/**
+		 * Sets the polling interval.
+		 * @param pollingInterval the polling interval, positive
+		 */
+		public void setPollingInterval(Duration pollingInterval) {
+			this.pollingInterval = pollingInterval;
+		}
+
+		/**
+		 * Returns the threads.
+		 * @return the threads
+		 */
+		public int getThreads() {
+			return this.threads;
+		}
+
+		/**
+		 * Sets the threads.
+		 * @param threads the threads, 1 or more
+		 */
+		public void setThreads(int threads) {
+			this.threads = threads;
+		}
+
+	}
+
+	/**
 	 * Classification settings ({@code resilient-mail.classification.*}).
 	 *
 	 * @since 0.1.0
@@ -824,6 +967,273 @@ public class ResilientMailProperties {
 		 */
 		public void setRetryAfter(Duration retryAfter) {
 			this.retryAfter = retryAfter;
+		}
+
+	}
+
+	/**
+	 * Bounce settings ({@code resilient-mail.bounces.*}).
+	 *
+	 * @since 0.2.0
+	 */
+	public static class Bounces {
+
+		/**
+		 * The IMAP mailbox that receives the bounces (the envelope sender's mailbox).
+		 */
+		private final Imap imap = new Imap();
+
+		/**
+		 * Returns the IMAP mailbox settings.
+		 * @return the IMAP settings
+		 */
+		public Imap getImap() {
+			return this.imap;
+		}
+
+	}
+
+	/**
+	 * The bounce mailbox ({@code resilient-mail.bounces.imap.*}): when a host is set, its
+	 * folder is read, each message is published as a {@link BounceEvent} and moved to the
+	 * processed folder (or, when it cannot be read, to the failed folder).
+	 *
+	 * @since 0.2.0
+	 */
+	public static class Imap {
+
+		/**
+		 * Whether the bounce mailbox is read when a host is set.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * IMAP server host; the mailbox is read only when it is set.
+		 */
+		private String host;
+
+		/**
+		 * IMAP server port. Unset: 143, or 993 with ssl.
+		 */
+		private Integer port;
+
+		/**
+		 * User name of the mailbox.
+		 */
+		private String username;
+
+		/**
+		 * Password of the mailbox.
+		 */
+		private String password;
+
+		/**
+		 * Whether to connect with implicit TLS (IMAPS) instead of plain IMAP.
+		 */
+		private boolean ssl = false;
+
+		/**
+		 * Whether to wait for new messages with IMAP IDLE where the server offers it,
+		 * instead of polling at poll-interval.
+		 */
+		private boolean idle = true;
+
+		/**
+		 * Folder that is read.
+		 */
+		private String folder = "INBOX";
+
+		/**
+		 * Folder that read messages are moved to; created if missing.
+		 */
+		private String processedFolder = "processed";
+
+		/**
+		 * Folder that messages which cannot be read are moved to (the reason is logged);
+		 * created if missing.
+		 */
+		private String failedFolder = "failed";
+
+		/**
+		 * Wait between two reads when the server has no IDLE (or idle is false), and
+		 * after a read that failed.
+		 */
+		private Duration pollInterval = Duration.ofMinutes(1);
+
+		/**
+		 * Returns whether the mailbox is read.
+		 * @return whether it is enabled
+		 */
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		/**
+		 * Sets whether the mailbox is read.
+		 * @param enabled whether it is enabled
+		 */
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		/**
+		 * Returns the host.
+		 * @return the host, or null
+		 */
+		public String getHost() {
+			return this.host;
+		}
+
+		/**
+		 * Sets the host.
+		 * @param host the host
+		 */
+		public void setHost(String host) {
+			this.host = host;
+		}
+
+		/**
+		 * Returns the port.
+		 * @return the port, or null for the protocol's default
+		 */
+		public Integer getPort() {
+			return this.port;
+		}
+
+		/**
+		 * Sets the port.
+		 * @param port the port, 1 to 65535
+		 */
+		public void setPort(Integer port) {
+			this.port = port;
+		}
+
+		/**
+		 * Returns the user name.
+		 * @return the user name
+		 */
+		public String getUsername() {
+			return this.username;
+		}
+
+		/**
+		 * Sets the user name.
+		 * @param username the user name
+		 */
+		public void setUsername(String username) {
+			this.username = username;
+		}
+
+		/**
+		 * Returns the password.
+		 * @return the password
+		 */
+		public String getPassword() {
+			return this.password;
+		}
+
+		/**
+		 * Sets the password.
+		 * @param password the password
+		 */
+		public void setPassword(String password) {
+			this.password = password;
+		}
+
+		/**
+		 * Returns whether IMAPS is used.
+		 * @return whether IMAPS is used
+		 */
+		public boolean isSsl() {
+			return this.ssl;
+		}
+
+		/**
+		 * Sets whether IMAPS is used.
+		 * @param ssl whether IMAPS is used
+		 */
+		public void setSsl(boolean ssl) {
+			this.ssl = ssl;
+		}
+
+		/**
+		 * Returns whether IDLE is used where the server offers it.
+		 * @return whether IDLE is used
+		 */
+		public boolean isIdle() {
+			return this.idle;
+		}
+
+		/**
+		 * Sets whether IDLE is used where the server offers it.
+		 * @param idle whether IDLE is used
+		 */
+		public void setIdle(boolean idle) {
+			this.idle = idle;
+		}
+
+		/**
+		 * Returns the folder read.
+		 * @return the folder
+		 */
+		public String getFolder() {
+			return this.folder;
+		}
+
+		/**
+		 * Sets the folder read.
+		 * @param folder the folder
+		 */
+		public void setFolder(String folder) {
+			this.folder = folder;
+		}
+
+		/**
+		 * Returns the processed folder.
+		 * @return the folder
+		 */
+		public String getProcessedFolder() {
+			return this.processedFolder;
+		}
+
+		/**
+		 * Sets the processed folder.
+		 * @param processedFolder the folder
+		 */
+		public void setProcessedFolder(String processedFolder) {
+			this.processedFolder = processedFolder;
+		}
+
+		/**
+		 * Returns the failed folder.
+		 * @return the folder
+		 */
+		public String getFailedFolder() {
+			return this.failedFolder;
+		}
+
+		/**
+		 * Sets the failed folder.
+		 * @param failedFolder the folder
+		 */
+		public void setFailedFolder(String failedFolder) {
+			this.failedFolder = failedFolder;
+		}
+
+		/**
+		 * Returns the poll interval.
+		 * @return the interval
+		 */
+		public Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		/**
+		 * Sets the poll interval.
+		 * @param pollInterval the interval, positive
+		 */
+		public void setPollInterval(Duration pollInterval) {
+			this.pollInterval = pollInterval;
 		}
 
 	}

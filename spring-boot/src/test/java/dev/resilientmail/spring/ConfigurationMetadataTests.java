@@ -82,6 +82,23 @@ class ConfigurationMetadataTests {
 		assertThat(properties.get("resilient-mail.enabled").get("defaultValue").asBoolean()).isTrue();
 	}
 
+	@Test
+	void bounceMailboxKeysAreDocumentedWithTheirDefaults() throws IOException {
+		Map<String, JsonNode> properties = properties();
+		for (String key : List.of("host", "port", "username", "password", "ssl", "idle", "folder", "processed-folder",
+				"failed-folder", "poll-interval", "enabled")) {
+			assertThat(properties).as(key).containsKey("resilient-mail.bounces.imap." + key);
+		}
+		assertThat(properties.get("resilient-mail.bounces.imap.folder").get("defaultValue").asString())
+			.isEqualTo("INBOX");
+		assertThat(properties.get("resilient-mail.bounces.imap.processed-folder").get("defaultValue").asString())
+			.isEqualTo("processed");
+		assertThat(properties.get("resilient-mail.bounces.imap.failed-folder").get("defaultValue").asString())
+			.isEqualTo("failed");
+		assertThat(properties.get("resilient-mail.bounces.imap.poll-interval").get("defaultValue").asString())
+			.isEqualTo("1m");
+	}
+
 	private static List<String> concat(List<String> first, List<String> second) {
 		return Stream.concat(first.stream(), second.stream()).toList();
 	}

@@ -130,6 +130,27 @@ class ResilientMailFailureAnalyzerTests {
 	}
 
 	@Test
+	void everyBadRetryValueIsBlamedOnItsOwnKey() {
+		this.contextRunner.withPropertyValues("resilient-mail.retry.max-attempts=0",
+				"resilient-mail.retry.retry-on=TRANSIENT,PERMANENT", "resilient-mail.retry.randomized-wait-factor=1.5",
+				"resilient-mail.retry.wait-duration-by-reason.GREYLISTED=-1m")
+			.run((context) -> {
+				FailureAnalysis analysis = new ResilientMailFailureAnalyzer().analyze(context.getStartupFailure());
+				String description = analysis.getDescription();
+				assertThat(description).contains("'resilient-mail.retry.max-attempts' is '0'")
+					.contains("'resilient-mail.retry.randomized-wait-factor' is '1.5'")
+					.contains("'resilient-mail.retry.wait-duration-by-reason.GREYLISTED' is '-1m'")
+					.contains("'resilient-mail.retry.retry-on' is")
+					.contains("cannot contain PERMANENT; allowed: TRANSIENT, POLICY_TRANSIENT");
+				assertThat(description.split("at least 1", -1)).as("maxAttempts' refusal, once").hasSize(2);
+				assertThat(description.split("cannot contain PERMANENT", -1)).as("retryOn's refusal, once").hasSize(2);
+				assertThat(analysis.getAction()).contains("resilient-mail.retry.max-attempts",
+						"resilient-mail.retry.retry-on", "resilient-mail.retry.randomized-wait-factor",
+						"resilient-mail.retry.wait-duration-by-reason.GREYLISTED");
+			});
+	}
+
+	@Test
 	void aGapInTheRuleNumbersIsExplained() {
 		this.contextRunner
 			.withPropertyValues("resilient-mail.classification.rules[1].code=550",

@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Policy problems an operator must look at: a block list, missing authentication, a relay
- * denial. The example logs them and keeps them for its tests.
+ * Problems an operator must look at: a block list, missing authentication, a relay
+ * denial, a message that may or may not have arrived. The example logs them and keeps
+ * them for its tests.
  */
 @Component
 public class Alerts {
@@ -29,7 +30,7 @@ public class Alerts {
 	 */
 	public void raise(EnhancedStatusCode code, Optional<SmtpReply> reply) {
 		String alert = code + " " + reply.map(SmtpReply::text).orElse("(no reply)");
-		log.warn("mail policy problem: {}", alert);
+		log.warn("mail problem to look at: {}", alert);
 		this.raised.add(alert);
 	}
 

@@ -3,20 +3,22 @@ package dev.resilientmail.example.springboot;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.resilientmail.spring.MailPermanentFailureException;
-import dev.resilientmail.spring.MailPolicyRejectionException;
-import dev.resilientmail.spring.MailTransientFailureException;
+import dev.resilientmail.PolicyRejection;
+import dev.resilientmail.SmtpFailure;
+import dev.resilientmail.UncertainDelivery;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 
+import org.springframework.mail.MailSendException;
 import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.mail.javamail.MimeMessageHelper;
 import org.springframework.stereotype.Service;
 
 /**
- * Sends notifications and acts on how each send ended: what is worth trying later goes to
- * the outbox, policy problems raise an alert, dead addresses are suppressed.
+ * Sends notifications and acts on how each send ended: dead addresses are suppressed
+ * whatever else happened to the message, what is worth trying later goes to the outbox,
+ * policy problems and possibly delivered messages raise an alert.
  */
 @Service
 public class NotificationService {
@@ -59,12 +61,17 @@ public class NotificationService {
 		// tag::catch[]
 		try {
 			mailSender.send(message);
-		} catch (MailTransientFailureException e) {   // 4xx after every retry: try later, only the undelivered recipients
-			outbox.retryLater(message, e.failure().undeliveredRecipients(), e.failure().retryAfter());
-		} catch (MailPolicyRejectionException e) {     // x.7.x-type: our reputation/auth/config problem
-			alerts.raise(e.failure().enhancedCode(), e.failure().reply());
-		} catch (MailPermanentFailureException e) {    // 5xx: the address or the message is bad
-			suppressions.addAll(e.failure().undeliveredRecipients());
+		} catch (MailSendException e) {                          // the four typed exceptions extend it; the cause is the core failure
+			if (!(e.getCause() instanceof SmtpFailure failure)) {
+				throw e;
+			}
+			suppressions.addAll(failure.rejectedRecipients());   // 5xx for the address itself, whatever the type
+			if (failure instanceof UncertainDelivery             // connection lost after the body: may have arrived, not resent
+					|| failure instanceof PolicyRejection) {     // x.7.x: our reputation, authentication or configuration
+				alerts.raise(failure.enhancedCode(), failure.reply());
+			} else if (failure.isRetryable()) {                  // still 4xx after every retry: try later, only the undelivered recipients
+				outbox.retryLater(message, failure.undeliveredRecipients(), failure.retryAfter());
+			}
 		}
 		// end::catch[]
 		// @formatter:on

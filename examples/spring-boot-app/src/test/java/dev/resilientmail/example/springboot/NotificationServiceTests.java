@@ -77,6 +77,24 @@ class NotificationServiceTests {
 	}
 
 	@Test
+	void aDeadAddressIsSuppressedWhenAnotherRecipientsDeliveryIsUncertain() throws Exception {
+		server.when(Phase.RCPT)
+			.recipient("gone@example.net")
+			.reply("550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown in virtual mailbox table");
+		server.when(Phase.END_OF_DATA).drop();
+
+		this.notifications.notify("mixed", "hello", "gone@example.net", "carol@example.net");
+
+		assertThat(this.notifications.suppressions()).containsExactly(new InternetAddress("gone@example.net"));
+		assertThat(this.alerts.raised()).as("an alert for the message that may have arrived")
+			.anySatisfy((alert) -> assertThat(alert).endsWith("(no reply)"));
+		assertThat(this.outbox.entries()).as("possibly delivered: not resent")
+			.noneMatch((e) -> e.recipients().toString().contains("carol@"));
+		assertThat(server.commands().stream().filter((c) -> c.startsWith("DATA")).count()).as("not retried")
+			.isEqualTo(1);
+	}
+
+	@Test
 	void blockListRaisesAnAlert() throws Exception {
 		server.when(Phase.MAIL)
 			.reply("554 5.7.1 Service unavailable; Client host [127.0.0.1] blocked using zen.spamhaus.org");
