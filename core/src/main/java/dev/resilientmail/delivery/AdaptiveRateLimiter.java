@@ -19,7 +19,7 @@ import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
  * limit, never above it: growing per single success would undo a decrease within one
  * period and hit the server's limit again at once.
  */
-final class AdaptiveRateLimiter {
+final class AdaptiveRateLimiter implements RatePermitSource.Destination {
 
 	private final RateLimiter limiter;
 
@@ -34,8 +34,6 @@ final class AdaptiveRateLimiter {
 	private final int step;
 
 	private final long periodNanos;
-
-	private final Duration timeout;
 
 	private final Ticker ticker;
 
@@ -58,7 +56,6 @@ final class AdaptiveRateLimiter {
 		this.step = Math.max(1, this.configuredLimit / 10);
 		this.currentLimit = this.configuredLimit;
 		this.adaptive = policy.adaptive();
-		this.timeout = policy.timeout();
 		// no waiting inside Resilience4j: a permit reserved there is kept at the old rate
 		// even when the limit drops; callers wait for the next permit themselves
 		RateLimiterConfig config = RateLimiterConfig.custom()
@@ -73,12 +70,14 @@ final class AdaptiveRateLimiter {
 	}
 
 	/** Takes a permit if one is free now. */
-	boolean tryAcquire() {
+	@Override
+	public boolean tryAcquire() {
 		return this.limiter.acquirePermission();
 	}
 
 	/** Nanoseconds until the next permit is free (0 if one is free now). */
-	long nanosToNextPermit() {
+	@Override
+	public long nanosToNextPermit() {
 		if (this.limiter instanceof AtomicRateLimiter atomic) {
 			return Math.max(0, atomic.getDetailedMetrics().getNanosToWait());
 		}
@@ -87,27 +86,12 @@ final class AdaptiveRateLimiter {
 	}
 
 	/**
-	 * Waits for a permit up to the configured timeout, in the calling thread; false if
-	 * none came.
-	 */
-	boolean acquire() throws InterruptedException {
-		long deadline = this.ticker.nanoTime() + this.timeout.toNanos();
-		while (!tryAcquire()) {
-			long wait = Math.max(nanosToNextPermit(), 100_000);
-			if (this.ticker.nanoTime() + wait > deadline) {
-				return false;
-			}
-			this.ticker.sleepNanos(wait);
-		}
-		return true;
-	}
-
-	/**
 	 * Lowers the limit, at most once per period: the replies of messages already in
 	 * flight when the server first pushed back report the same overload and must not
 	 * lower it again.
 	 */
-	synchronized void slowDown() {
+	@Override
+	public synchronized void slowDown() {
 		long now = this.ticker.nanoTime();
 		countPeriods(now);
 		if (this.decreased && now - this.lastDecrease < this.periodNanos) {
@@ -124,7 +108,8 @@ final class AdaptiveRateLimiter {
 		}
 	}
 
-	synchronized void succeeded() {
+	@Override
+	public synchronized void succeeded() {
 		countPeriods(this.ticker.nanoTime());
 		this.successesThisPeriod++;
 		if (this.adaptive && this.currentLimit < this.configuredLimit && ++this.successesAtLimit >= this.currentLimit) {
@@ -145,12 +130,9 @@ final class AdaptiveRateLimiter {
 		}
 	}
 
-	synchronized int currentLimit() {
+	@Override
+	public synchronized int currentLimit() {
 		return this.currentLimit;
-	}
-
-	Duration timeout() {
-		return this.timeout;
 	}
 
 }

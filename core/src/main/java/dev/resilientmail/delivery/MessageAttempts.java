@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
@@ -17,6 +18,8 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 
 import io.github.resilience4j.retry.Retry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.resilientmail.DeliveryListener;
 import dev.resilientmail.DeliveryReport;
@@ -27,6 +30,7 @@ import dev.resilientmail.classify.FailureKind;
 import dev.resilientmail.classify.FailureReason;
 import dev.resilientmail.reply.EnhancedStatusCode;
 import dev.resilientmail.reply.SmtpCommand;
+import dev.resilientmail.reply.SmtpReply;
 import dev.resilientmail.reply.SmtpTranscript;
 
 /**
@@ -36,18 +40,41 @@ import dev.resilientmail.reply.SmtpTranscript;
  */
 final class MessageAttempts {
 
+	private static final Logger log = LoggerFactory.getLogger(MailDelivery.class);
+
+	/**
+	 * Hands an attempt some recipients accepted to the application's recorder (a bounce
+	 * correlator): each accepted send once, whatever the recorder does.
+	 */
+	private void recordAccepted(DeliveryReport report) {
+		if (this.parts.accepted() == null || report.acceptedRecipients().isEmpty()) {
+			return;
+		}
+		try {
+			this.parts.accepted().accept(this.message, report);
+		}
+		catch (RuntimeException ex) {
+			log.warn("the accepted-send recorder threw; ignored", ex);
+		}
+	}
+
 	/** What a delivery's attempts share. */
-	record Parts(TransportPool pool, AdaptiveRateLimiter limiter, RetrySchedule schedule, DeliveryListener listener,
-			Ticker ticker, String destination, AtomicBoolean closed) {
+	record Parts(TransportPool pool, Permits limiter, RetrySchedule schedule, DeliveryListener listener, Ticker ticker,
+			String destination, AtomicBoolean closed, DeferredRetryStore retries,
+			BiConsumer<MimeMessage, DeliveryReport> accepted) {
 
 		static Parts of(DeliverySetup setup, SessionSettings settings) {
 			String destination = settings.destination();
 			DeliveryPolicy policy = setup.policy;
 			DeliveryListener listener = setup.listener;
+			RatePermitSource.Destination permits = (setup.ratePermits != null)
+					? setup.ratePermits.destination(destination, policy.rateLimit())
+					: new AdaptiveRateLimiter(destination, policy.rateLimit(), setup.ticker, setup.rateLimiterRegistry);
 			return new Parts(new TransportPool(() -> settings.connect(listener), policy.pool(), setup.ticker),
-					new AdaptiveRateLimiter(destination, policy.rateLimit(), setup.ticker, setup.rateLimiterRegistry),
+					new Permits(permits, policy.rateLimit().timeout(), setup.ticker),
 					new RetrySchedule(policy.retry(), destination, setup.retryRegistry), new GuardedListener(listener),
-					setup.ticker, destination, new AtomicBoolean());
+					setup.ticker, destination, new AtomicBoolean(),
+					(setup.retryStore != null) ? setup.retryStore : new InMemoryRetryStore(), setup.acceptedSends);
 		}
 
 	}
@@ -86,6 +113,12 @@ final class MessageAttempts {
 
 	private SmtpFailure lastFailure;
 
+	// what a deferred retry stores: kept apart from lastFailure, which a resumed message
+	// (read back from a store) does not have
+	private Classification lastClassification;
+
+	private Optional<SmtpReply> lastReply = Optional.empty();
+
 	MessageAttempts(MimeMessage message, Parts parts) throws MessagingException {
 		Objects.requireNonNull(message, "message");
 		// saveChanges() always makes a new Message-ID: keep one the application set, as
@@ -110,6 +143,40 @@ final class MessageAttempts {
 		this.parts = parts;
 		this.pending = new ArrayList<>(unique);
 		this.startNanos = parts.ticker().nanoTime();
+	}
+
+	/**
+	 * A message read back from a {@link DeferredRetryStore}: as stored (no
+	 * {@code saveChanges()}, which would change it), its recipients still to deliver, its
+	 * attempts so far.
+	 */
+	private MessageAttempts(DeferredRetry retry, Parts parts) throws MessagingException {
+		List<InternetAddress> recipients = new ArrayList<>();
+		for (String recipient : retry.recipients()) {
+			recipients.add(new InternetAddress(recipient));
+		}
+		this.message = retry.message();
+		this.parts = parts;
+		this.pending = recipients;
+		this.attempts = retry.attempts();
+		this.lastClassification = retry.lastClassification();
+		this.lastReply = retry.lastReply();
+		this.startNanos = parts.ticker().nanoTime();
+	}
+
+	static MessageAttempts resumed(DeferredRetry retry, Parts parts) throws MessagingException {
+		return new MessageAttempts(retry, parts);
+	}
+
+	/** The key a store keeps this message under: its Message-ID. */
+	String key() {
+		return StoredRetries.key(this.message);
+	}
+
+	/** This message as a store keeps it while it waits, due after {@code waitMillis}. */
+	DeferredRetry deferred(long waitMillis) {
+		return StoredRetries.of(this.message, this.pending, this.attempts, this.lastClassification, this.lastReply,
+				waitMillis);
 	}
 
 	private Map<InternetAddress, RecipientOutcome> outcomes() {
@@ -178,6 +245,7 @@ final class MessageAttempts {
 		try {
 			DeliveryReport report = this.parts.pool().send(this.message, this.pending);
 			this.parts.limiter().succeeded();
+			recordAccepted(report);
 			for (RecipientOutcome outcome : report.recipientOutcomes()) {
 				outcomes().put(outcome.recipient(), outcome);
 			}
@@ -208,6 +276,11 @@ final class MessageAttempts {
 
 	private Step failed(SmtpFailure failure) {
 		this.lastFailure = failure;
+		this.lastClassification = failure.classification();
+		this.lastReply = failure.reply();
+		if (!failure.uncertainRecipients().isEmpty()) {
+			markUncertain(failure);
+		}
 		List<InternetAddress> retry = new ArrayList<>();
 		boolean split = false;
 		for (RecipientOutcome outcome : failure.recipientOutcomes()) {
@@ -250,6 +323,21 @@ final class MessageAttempts {
 		this.pending = retry;
 		this.parts.listener().onRetry(failure.withAttempts(this.attempts), wait);
 		return Step.waitFor(wait);
+	}
+
+	/**
+	 * Stores that the message may have been delivered before anything else is done about
+	 * it, so that a crash right after cannot lead to a blind resend.
+	 */
+	private void markUncertain(SmtpFailure failure) {
+		try {
+			this.parts.retries()
+				.markUncertain(StoredRetries.of(this.message, failure.uncertainRecipients(), this.attempts,
+						this.lastClassification, this.lastReply, 0), failure.getMessage());
+		}
+		catch (DeferredRetryStore.NotStoredException ex) {
+			log.warn("the uncertain outcome of {} could not be stored: {}", key(), ex.getMessage());
+		}
 	}
 
 	/** The failure of the whole message: its type follows the severity order. */

@@ -39,13 +39,13 @@ final class PermitQueue {
 
 	private final AtomicBoolean dispatchScheduled = new AtomicBoolean();
 
-	private final AdaptiveRateLimiter limiter;
+	private final Permits limiter;
 
 	private final ScheduledExecutorService scheduler;
 
 	private final Ticker ticker;
 
-	PermitQueue(AdaptiveRateLimiter limiter, ScheduledExecutorService scheduler, Ticker ticker) {
+	PermitQueue(Permits limiter, ScheduledExecutorService scheduler, Ticker ticker) {
 		this.limiter = limiter;
 		this.scheduler = scheduler;
 		this.ticker = ticker;

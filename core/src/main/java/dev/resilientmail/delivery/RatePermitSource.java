@@ -19,12 +19,19 @@ public interface RatePermitSource {
 	 * Returns the permits of one destination. A delivery calls this once per destination
 	 * and keeps the result.
 	 * @param destination the destination, {@code host:port}
-	 * @param policy the delivery's policy: its {@link DeliveryPolicy#limitForPeriod()},
-	 * {@link DeliveryPolicy#limitRefreshPeriod()} and
-	 * {@link DeliveryPolicy#adaptiveRateLimit()} say the configured limit
+	 * @param limit the delivery's configured limit: permits per period, and whether it
+	 * adapts to the server's replies
 	 * @return the destination's permits
 	 */
-	Destination destination(String destination, DeliveryPolicy policy);
+	Destination destination(String destination, DeliveryPolicy.RateLimit limit);
+
+	/**
+	 * Returns the default source: for each destination a rate limiter in this process.
+	 * @return the in-memory source
+	 */
+	static RatePermitSource inMemory() {
+		return (destination, limit) -> new AdaptiveRateLimiter(destination, limit, Ticker.SYSTEM, null);
+	}
 
 	/**
 	 * The permits of one destination and the limit's adaptation to the server's replies:

@@ -62,8 +62,8 @@ final class SharedRateLimits implements RatePermitSource {
 	}
 
 	@Override
-	public Destination destination(String destination, DeliveryPolicy policy) {
-		return new SharedDestination(destination, policy);
+	public Destination destination(String destination, DeliveryPolicy.RateLimit limit) {
+		return new SharedDestination(destination, limit);
 	}
 
 	static BucketConfiguration configuration(int limit, Duration period) {
@@ -99,11 +99,11 @@ final class SharedRateLimits implements RatePermitSource {
 
 		private long lostAtMillis = -1;
 
-		SharedDestination(String destination, DeliveryPolicy policy) {
+		SharedDestination(String destination, DeliveryPolicy.RateLimit limit) {
 			this.destination = destination;
-			this.configuredLimit = policy.rateLimit().limitForPeriod();
-			this.period = policy.rateLimit().limitRefreshPeriod();
-			this.adaptive = policy.rateLimit().adaptive();
+			this.configuredLimit = limit.limitForPeriod();
+			this.period = limit.limitRefreshPeriod();
+			this.adaptive = limit.adaptive();
 			this.knownLimit = this.configuredLimit;
 			this.bucket = SharedRateLimits.this.buckets.builder()
 				.build(destination, () -> configuration(this.configuredLimit, this.period));

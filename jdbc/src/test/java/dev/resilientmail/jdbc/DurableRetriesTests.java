@@ -54,8 +54,12 @@ class DurableRetriesTests {
 	}
 
 	static MimeMessage message(String id, String to) throws MessagingException {
+		return message(id, "app@example.com", to);
+	}
+
+	static MimeMessage message(String id, String from, String to) throws MessagingException {
 		MimeMessage message = new MimeMessage(Session.getInstance(new Properties()));
-		message.setFrom("app@example.com");
+		message.setFrom(from);
 		message.setRecipients(Message.RecipientType.TO, to);
 		message.setSubject("retry " + id);
 		message.setText("hello " + id);

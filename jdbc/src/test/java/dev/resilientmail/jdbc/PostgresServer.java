@@ -24,10 +24,9 @@ import com.zaxxer.hikari.HikariDataSource;
  * directory in a temporary folder, 127.0.0.1 and a free port; stopped and deleted at the
  * end. As root the server runs as user {@code postgres} (initdb refuses root).
  */
-final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements AutoCloseable {
 
-	private static final Path BIN = Path
-		.of(System.getProperty("resilientmail.postgres.bin", "/usr/lib/postgresql/15/bin"));
+	private static final Path BIN = binaries();
 
 	private static final AtomicInteger databases = new AtomicInteger();
 
@@ -36,6 +35,8 @@ final class PostgresServer implements AutoCloseable {
 	private final int port;
 
 	private final boolean asPostgresUser;
+
+	private final boolean durable;
 
 	private boolean running;
 
@@ -56,13 +57,28 @@ final class PostgresServer implements AutoCloseable {
 		}
 	}
 
-	private PostgresServer(Path dir, int port, boolean asPostgresUser) {
+	private PostgresServer(Path dir, int port, boolean asPostgresUser, boolean durable) {
+		this.durable = durable;
 		this.dir = dir;
 		this.port = port;
 		this.asPostgresUser = asPostgresUser;
 	}
 
-	static PostgresServer start() {
+	/**
+	 * A server for tests: no fsync (durability is not under test, and the machine is
+	 * shared).
+	 */
+	public static PostgresServer start() {
+		return start(false);
+	}
+
+	/**
+	 * A server.
+	 * @param durable PostgreSQL's default durability (fsync, synchronous commit), for
+	 * benchmarks
+	 * @return the running server
+	 */
+	public static PostgresServer start(boolean durable) {
 		if (!Files.isExecutable(BIN.resolve("initdb"))) {
 			throw new IllegalStateException("PostgreSQL is not installed: no " + BIN.resolve("initdb")
 					+ " (Debian: apt-get install postgresql; or set -Dresilientmail.postgres.bin=DIR)");
@@ -74,7 +90,7 @@ final class PostgresServer implements AutoCloseable {
 			try (ServerSocket socket = new ServerSocket(0)) {
 				port = socket.getLocalPort();
 			}
-			PostgresServer server = new PostgresServer(dir, port, root);
+			PostgresServer server = new PostgresServer(dir, port, root, durable);
 			if (root) {
 				run(List.of("chown", "postgres", dir.toString()));
 			}
@@ -87,16 +103,16 @@ final class PostgresServer implements AutoCloseable {
 		}
 	}
 
-	int port() {
+	public int port() {
 		return this.port;
 	}
 
-	String url(String database) {
+	public String url(String database) {
 		return "jdbc:postgresql://127.0.0.1:" + this.port + "/" + database;
 	}
 
 	/** A new, empty database and a pool on it. */
-	HikariDataSource newDatabase() {
+	public HikariDataSource newDatabase() {
 		String name = "test_" + databases.incrementAndGet() + "_" + ProcessHandle.current().pid();
 		try (Connection connection = DriverManager.getConnection(url("postgres"), "postgres", "");
 				Statement statement = connection.createStatement()) {
@@ -108,13 +124,24 @@ final class PostgresServer implements AutoCloseable {
 		return dataSource(url(name), 10);
 	}
 
-	static HikariDataSource dataSource(String url, int size) {
+	public static HikariDataSource dataSource(String url, int size) {
+		return dataSource(url, size, 2000);
+	}
+
+	/**
+	 * A pool on a database.
+	 * @param url the JDBC URL
+	 * @param size the pool's size
+	 * @param connectionTimeoutMillis how long to wait for a connection
+	 * @return the pool
+	 */
+	public static HikariDataSource dataSource(String url, int size, long connectionTimeoutMillis) {
 		HikariConfig config = new HikariConfig();
 		config.setJdbcUrl(url);
 		config.setUsername("postgres");
 		config.setPassword("");
 		config.setMaximumPoolSize(size);
-		config.setConnectionTimeout(2000);
+		config.setConnectionTimeout(connectionTimeoutMillis);
 		config.setInitializationFailTimeout(-1);
 		return new HikariDataSource(config);
 	}
@@ -122,19 +149,18 @@ final class PostgresServer implements AutoCloseable {
 	/**
 	 * Stops the server (fast shutdown), as a crash of the database would look to clients.
 	 */
-	synchronized void stop() {
+	public synchronized void stop() {
 		this.running = false;
 		runAsOwner(BIN.resolve("pg_ctl") + " -D " + this.dir + "/data -w -m fast stop");
 	}
 
 	/** Starts it (again) on its port and data. */
-	synchronized void restart() {
+	public synchronized void restart() {
 		this.running = true;
-		// durability is not under test here: no fsync keeps the shared machine quiet
+		String fast = this.durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
 		runAsOwner(BIN.resolve("pg_ctl") + " -D " + this.dir + "/data -w -t 60 -l " + this.dir + "/log -o \"-p "
-				+ this.port + " -k " + this.dir
-				+ " -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"
-				+ " -c full_page_writes=off -c max_connections=200\" start");
+				+ this.port + " -k " + this.dir + " -c listen_addresses=127.0.0.1 -c max_connections=200" + fast
+				+ "\" start");
 	}
 
 	@Override

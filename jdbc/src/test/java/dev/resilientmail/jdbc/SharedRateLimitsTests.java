@@ -58,9 +58,9 @@ class SharedRateLimitsTests {
 
 	@Test
 	void instancesShareOneBucketPerDestination(DataSource dataSource) {
-		RatePermitSource.Destination a = instance(dataSource).destination("smtp.example:25", POLICY);
-		RatePermitSource.Destination b = instance(dataSource).destination("smtp.example:25", POLICY);
-		RatePermitSource.Destination other = instance(dataSource).destination("other.example:25", POLICY);
+		RatePermitSource.Destination a = instance(dataSource).destination("smtp.example:25", POLICY.rateLimit());
+		RatePermitSource.Destination b = instance(dataSource).destination("smtp.example:25", POLICY.rateLimit());
+		RatePermitSource.Destination other = instance(dataSource).destination("other.example:25", POLICY.rateLimit());
 		int taken = 0;
 		for (int i = 0; i < 30; i++) {
 			taken += a.tryAcquire() ? 1 : 0;
@@ -74,8 +74,8 @@ class SharedRateLimitsTests {
 
 	@Test
 	void oneInstanceToldToSlowDownSlowsEveryInstanceOncePerPeriod(DataSource dataSource) {
-		RatePermitSource.Destination a = instance(dataSource).destination("smtp.example:25", POLICY);
-		RatePermitSource.Destination b = instance(dataSource).destination("smtp.example:25", POLICY);
+		RatePermitSource.Destination a = instance(dataSource).destination("smtp.example:25", POLICY.rateLimit());
+		RatePermitSource.Destination b = instance(dataSource).destination("smtp.example:25", POLICY.rateLimit());
 		a.slowDown();
 		// the replies of messages in flight on another instance report the same overload
 		b.slowDown();
@@ -97,8 +97,8 @@ class SharedRateLimitsTests {
 
 	@Test
 	void successesOfAllInstancesRaiseTheSharedLimitBack(DataSource dataSource) {
-		RatePermitSource.Destination a = instance(dataSource).destination("smtp.example:25", POLICY);
-		RatePermitSource.Destination b = instance(dataSource).destination("smtp.example:25", POLICY);
+		RatePermitSource.Destination a = instance(dataSource).destination("smtp.example:25", POLICY.rateLimit());
+		RatePermitSource.Destination b = instance(dataSource).destination("smtp.example:25", POLICY.rateLimit());
 		a.slowDown();
 		assertThat(a.currentLimit()).isEqualTo(40);
 		// 40 successes, half on each instance, counted in the database a tenth of a
@@ -142,7 +142,7 @@ class SharedRateLimitsTests {
 				.reconnectInterval(Duration.ofSeconds(5))
 				.build()
 				.rateLimits()
-				.destination("smtp.example:25", POLICY);
+				.destination("smtp.example:25", POLICY.rateLimit());
 			for (int i = 0; i < 45; i++) {
 				assertThat(a.tryAcquire()).isTrue();
 			}

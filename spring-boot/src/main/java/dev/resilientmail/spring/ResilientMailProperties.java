@@ -58,6 +58,18 @@ public class ResilientMailProperties {
 	private final Async async = new Async();
 
 	/**
+	 * Where rate limits and waiting retries live: 'memory' (this instance only, lost on
+	 * restart) or 'jdbc' (shared by every instance and kept across restarts, in the
+	 * application's DataSource; needs resilient-mail-jdbc and PostgreSQL).
+	 */
+	private Store store = Store.MEMORY;
+
+	/**
+	 * The database store, used with store=jdbc.
+	 */
+	private final Jdbc jdbc = new Jdbc();
+
+	/**
 	 * Rules that override the default classification of replies.
 	 */
 	private final Classification classification = new Classification();
@@ -121,6 +133,30 @@ public class ResilientMailProperties {
 	 */
 	public Async getAsync() {
 		return this.async;
+	}
+
+	/**
+	 * Returns where rate limits and waiting retries live.
+	 * @return the store
+	 */
+	public Store getStore() {
+		return this.store;
+	}
+
+	/**
+	 * Sets where rate limits and waiting retries live.
+	 * @param store the store
+	 */
+	public void setStore(Store store) {
+		this.store = store;
+	}
+
+	/**
+	 * Returns the database store settings.
+	 * @return the jdbc settings
+	 */
+	public Jdbc getJdbc() {
+		return this.jdbc;
 	}
 
 	/**
@@ -642,6 +678,100 @@ public class ResilientMailProperties {
 		 * @param threads the threads, 1 or more
 		 */
 		public void setThreads(Integer threads) {
+			this.threads = threads;
+		}
+
+	}
+
+	/**
+	 * Where rate limits and waiting retries live ({@code resilient-mail.store}).
+	 *
+	 * @since 0.2.0
+	 */
+	public enum Store {
+
+		/** In this instance's memory: its own limit, retries lost on restart. */
+		MEMORY,
+
+		/**
+		 * In the application's DataSource: one limit shared by every instance, retries
+		 * kept across restarts.
+		 */
+		JDBC
+
+	}
+
+	/**
+	 * Database store settings ({@code resilient-mail.jdbc.*}), used with
+	 * {@code resilient-mail.store=jdbc}.
+	 *
+	 * @since 0.2.0
+	 */
+	public static class Jdbc {
+
+		/**
+		 * Whether to create the tables at startup when they are missing (from
+		 * dev/resilientmail/jdbc/schema-postgresql.sql). When false a missing table stops
+		 * the startup with the name of the script to run.
+		 */
+		private boolean initializeSchema;
+
+		/**
+		 * How often this instance looks for due retries: a retry runs at most this long
+		 * after it is due.
+		 */
+		private Duration pollingInterval = Duration.ofSeconds(2);
+
+		/**
+		 * How many due retries this instance attempts at once.
+		 */
+		private int threads = 4;
+
+		/**
+		 * Returns whether the tables are created at startup.
+		 * @return whether the tables are created
+		 */
+		public boolean isInitializeSchema() {
+			return this.initializeSchema;
+		}
+
+		/**
+		 * Sets whether the tables are created at startup.
+		 * @param initializeSchema whether to create them
+		 */
+		public void setInitializeSchema(boolean initializeSchema) {
+			this.initializeSchema = initializeSchema;
+		}
+
+		/**
+		 * Returns the polling interval.
+		 * @return the polling interval
+		 */
+		public Duration getPollingInterval() {
+			return this.pollingInterval;
+		}
+
+		/**
+		 * Sets the polling interval.
+		 * @param pollingInterval the polling interval, positive
+		 */
+		public void setPollingInterval(Duration pollingInterval) {
+			this.pollingInterval = pollingInterval;
+		}
+
+		/**
+		 * Returns the threads.
+		 * @return the threads
+		 */
+		public int getThreads() {
+			return this.threads;
+		}
+
+		/**
+		 * Sets the threads.
+		 * @param threads the threads, 1 or more
+		 */
+		public void setThreads(int threads) {
 			this.threads = threads;
 		}
 
