@@ -10,12 +10,22 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.resilientmail.DeliveryListener;
+import dev.resilientmail.DeliveryReport;
 import dev.resilientmail.LateOutcome;
+import dev.resilientmail.internal.EnvelopeIds;
+import dev.resilientmail.reply.SmtpCommand;
+import dev.resilientmail.reply.SmtpExchange;
 
 /**
  * Matches bounces to the messages they are about and reports each match on a
@@ -35,6 +45,8 @@ public final class BounceCorrelator {
 
 	/** Sends remembered by {@link #create(DeliveryListener)}. */
 	public static final int DEFAULT_CAPACITY = 100_000;
+
+	private static final Pattern ENVID = Pattern.compile(" ENVID=(\\S+)", Pattern.CASE_INSENSITIVE);
 
 	private final DeliveryListener listener;
 
@@ -145,6 +157,47 @@ public final class BounceCorrelator {
 	}
 
 	/**
+	 * Remembers a send as it went on the wire: the message's {@code Message-ID}, the
+	 * {@code ENVID} and the VERP token of the return path its MAIL command carried, and
+	 * the recipients the server accepted. Recipients accepted by earlier attempts of the
+	 * same message are kept. Fits
+	 * {@code MailDelivery.Builder.acceptedSends(correlator::sent)}.
+	 * @param message the message sent
+	 * @param report the report of the attempt that some recipients accepted
+	 */
+	public void sent(MimeMessage message, DeliveryReport report) {
+		String messageId;
+		try {
+			messageId = message.getMessageID();
+		}
+		catch (MessagingException ex) {
+			messageId = null;
+		}
+		if (messageId == null) {
+			logger.debug("a message without Message-ID cannot be correlated; not remembered");
+			return;
+		}
+		String mail = report.transcript().last(SmtpCommand.MAIL).map(SmtpExchange::commandLine).orElse("");
+		Matcher envid = ENVID.matcher(mail);
+		String envelopeId = envid.find() ? EnvelopeIds.decodeXtext(envid.group(1)) : null;
+		int open = mail.indexOf('<');
+		int close = mail.indexOf('>');
+		String verpToken = (open >= 0 && close > open)
+				? token(Optional.of(mail.substring(open + 1, close))).orElse(null) : null;
+		List<String> recipients = new ArrayList<>();
+		for (InternetAddress address : report.acceptedRecipients()) {
+			recipients.add(address.getAddress());
+		}
+		synchronized (this) {
+			Send earlier = this.byMessageId.get(bare(messageId));
+			if (earlier != null) {
+				recipients.addAll(earlier.recipients);
+			}
+			sent(messageId, envelopeId, verpToken, recipients);
+		}
+	}
+
+	/**
 	 * Matches a report to its send and reports each new outcome on the listener.
 	 * @param report the report
 	 * @return the outcomes reported now (none for a report that matches no send, is not a
@@ -159,7 +212,12 @@ public final class BounceCorrelator {
 			Send send = null;
 			String matchedBy = null;
 			if (report.envelopeId().isPresent()) {
-				send = this.byEnvelopeId.get(report.envelopeId().get());
+				// the field is xtext (RFC 3464); some reporters decode it, some do not
+				String raw = report.envelopeId().get();
+				send = this.byEnvelopeId.get(EnvelopeIds.decodeXtext(raw));
+				if (send == null) {
+					send = this.byEnvelopeId.get(raw);
+				}
 				matchedBy = "ENVID";
 			}
 			if (send == null) {

@@ -14,11 +14,6 @@ import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
-import jakarta.mail.Store;
-import jakarta.mail.internet.MimeMessage;
-import org.eclipse.angus.mail.imap.IMAPFolder;
-import org.eclipse.angus.mail.imap.IMAPStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,11 +38,11 @@ public final class BounceMailbox implements AutoCloseable {
 
 	private final Builder settings;
 
-	private final Session session;
+	private final ImapConnection connection;
+
+	private final ReportHandoff handoff;
 
 	private final Object lock = new Object();
-
-	private Store store;
 
 	private ScheduledFuture<?> task;
 
@@ -55,9 +50,9 @@ public final class BounceMailbox implements AutoCloseable {
 
 	private BounceMailbox(Builder settings) {
 		this.settings = settings;
-		Properties properties = new Properties();
-		properties.putAll(settings.properties);
-		this.session = Session.getInstance(properties);
+		this.connection = new ImapConnection(settings.properties, settings.ssl, settings.host, settings.port,
+				settings.username, settings.password);
+		this.handoff = new ReportHandoff(settings.parser, settings.consumer);
 	}
 
 	/**
@@ -76,10 +71,9 @@ public final class BounceMailbox implements AutoCloseable {
 	 */
 	public int poll() throws MessagingException {
 		synchronized (this.lock) {
-			Store connected = store();
-			Folder folder = connected.getFolder(this.settings.folder);
-			Folder processed = target(connected, this.settings.processedFolder);
-			Folder failed = target(connected, this.settings.failedFolder);
+			Folder folder = this.connection.folder(this.settings.folder);
+			Folder processed = this.connection.target(this.settings.processedFolder);
+			Folder failed = this.connection.target(this.settings.failedFolder);
 			folder.open(Folder.READ_WRITE);
 			try {
 				int handled = 0;
@@ -87,7 +81,7 @@ public final class BounceMailbox implements AutoCloseable {
 					if (message.isSet(Flags.Flag.DELETED)) {
 						continue;
 					}
-					String problem = handle(message);
+					String problem = this.handoff.problem(message);
 					Folder destination = (problem == null) ? processed : failed;
 					if (problem != null) {
 						logger.warn("Bounce mailbox: message {} moved to {}: {}", message.getMessageNumber(),
@@ -104,30 +98,6 @@ public final class BounceMailbox implements AutoCloseable {
 			finally {
 				folder.close(true);
 			}
-		}
-	}
-
-	/**
-	 * Parses and hands on one message; returns why it goes to the failed folder, or null.
-	 */
-	private String handle(Message message) {
-		BounceReport report;
-		try {
-			report = (message instanceof MimeMessage mime) ? this.settings.parser.parse(mime)
-					: BounceReport.invalid("not a MIME message");
-		}
-		catch (RuntimeException ex) {
-			return "cannot parse: " + ex;
-		}
-		if (report.type() == BounceReport.Type.INVALID) {
-			return report.problem().orElse("cannot be read");
-		}
-		try {
-			this.settings.consumer.accept(report);
-			return null;
-		}
-		catch (RuntimeException ex) {
-			return "the bounce consumer failed: " + ex;
 		}
 	}
 
@@ -172,52 +142,16 @@ public final class BounceMailbox implements AutoCloseable {
 	/** Whether the server offers IDLE (RFC 2177). */
 	boolean supportsIdle() throws MessagingException {
 		synchronized (this.lock) {
-			Store connected = store();
-			return connected instanceof IMAPStore imap && imap.hasCapability("IDLE");
+			return this.connection.supportsIdle();
 		}
 	}
 
-	/**
-	 * Waits until the server announces a change in the folder (or the connection ends).
-	 */
 	private void idleOnce() throws MessagingException {
 		Folder folder;
 		synchronized (this.lock) {
-			folder = store().getFolder(this.settings.folder);
+			folder = this.connection.folder(this.settings.folder);
 		}
-		if (folder instanceof IMAPFolder imap) {
-			imap.open(Folder.READ_ONLY);
-			try {
-				// a message that arrived after the poll would otherwise wait for the next
-				// change the server announces
-				if (imap.getMessageCount() - imap.getDeletedMessageCount() > 0) {
-					return;
-				}
-				imap.idle(true);
-			}
-			finally {
-				if (imap.isOpen()) {
-					imap.close(false);
-				}
-			}
-		}
-	}
-
-	private Store store() throws MessagingException {
-		if (this.store == null || !this.store.isConnected()) {
-			Store fresh = this.session.getStore(this.settings.ssl ? "imaps" : "imap");
-			fresh.connect(this.settings.host, this.settings.port, this.settings.username, this.settings.password);
-			this.store = fresh;
-		}
-		return this.store;
-	}
-
-	private static Folder target(Store store, String name) throws MessagingException {
-		Folder folder = store.getFolder(name);
-		if (!folder.exists() && !folder.create(Folder.HOLDS_MESSAGES)) {
-			throw new MessagingException("cannot create folder " + name);
-		}
-		return folder;
+		ImapConnection.waitForChange(folder);
 	}
 
 	/**
@@ -230,14 +164,7 @@ public final class BounceMailbox implements AutoCloseable {
 			if (this.task != null) {
 				this.task.cancel(false);
 			}
-			if (this.store != null) {
-				try {
-					this.store.close();
-				}
-				catch (MessagingException ex) {
-					logger.debug("Bounce mailbox: closing the store failed", ex);
-				}
-			}
+			this.connection.close();
 		}
 	}
 

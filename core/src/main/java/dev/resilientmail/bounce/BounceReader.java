@@ -2,8 +2,6 @@ package dev.resilientmail.bounce;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,6 +19,16 @@ import dev.resilientmail.reply.EnhancedStatusCode;
 import dev.resilientmail.reply.SmtpCommand;
 import dev.resilientmail.reply.SmtpReply;
 
+import static dev.resilientmail.bounce.FieldValues.address;
+import static dev.resilientmail.bounce.FieldValues.addAddresses;
+import static dev.resilientmail.bounce.FieldValues.bare;
+import static dev.resilientmail.bounce.FieldValues.date;
+import static dev.resilientmail.bounce.FieldValues.firstOf;
+import static dev.resilientmail.bounce.FieldValues.firstToken;
+import static dev.resilientmail.bounce.FieldValues.mta;
+import static dev.resilientmail.bounce.FieldValues.optional;
+import static dev.resilientmail.bounce.FieldValues.sentTo;
+
 /**
  * Reads one message into a {@link BounceReport}: feedback reports first, then RFC 3464
  * (and RFC 6533) delivery-status parts, then the text detector; auto-replies are told
@@ -37,8 +45,6 @@ final class BounceReader {
 	private static final Pattern FINAL_RECIPIENT = Pattern.compile("(?im)^final-recipient:[ \\t]*\\S");
 
 	private static final Pattern REPORTING_MTA = Pattern.compile("(?im)^reporting-mta:");
-
-	private static final DateTimeFormatter RFC_5322 = DateTimeFormatter.RFC_1123_DATE_TIME;
 
 	private final ReplyClassifier classifier;
 
@@ -58,7 +64,7 @@ final class BounceReader {
 		if (top.headers.isEmpty()) {
 			return problem(Type.INVALID, "the input starts with no header fields, so it is not a mail message");
 		}
-		Parts parts = new Parts(top);
+		ReportParts parts = new ReportParts(top);
 		if (parts.feedback != null || "feedback-report".equalsIgnoreCase(top.reportType)) {
 			return report(Type.FEEDBACK_REPORT, "RFC5965", null, null, parts, List.of(), top, note);
 		}
@@ -87,7 +93,7 @@ final class BounceReader {
 		return text.substring(start);
 	}
 
-	private BounceReport deliveryStatus(String content, Parts parts, String note) {
+	private BounceReport deliveryStatus(String content, ReportParts parts, String note) {
 		List<Headers> groups = new ArrayList<>();
 		int position = 0;
 		while (position < content.length() && groups.size() <= BounceParser.MAX_RECIPIENTS) {
@@ -137,7 +143,7 @@ final class BounceReader {
 				optional(message.value("original-envelope-id")), sentTo(parts.top.headers), recipients, optional(note));
 	}
 
-	private BounceReport text(Mime.Part top, Parts parts, String note) {
+	private BounceReport text(Mime.Part top, ReportParts parts, String note) {
 		Headers headers = top.headers;
 		String whole = parts.human();
 		String format = this.formats.recognise(whole, headers);
@@ -316,7 +322,7 @@ final class BounceReader {
 		return (!failed && delayed) ? Type.DELAY_NOTICE : Type.BOUNCE;
 	}
 
-	private BounceReport report(Type type, String format, String reportingMta, Instant arrival, Parts parts,
+	private BounceReport report(Type type, String format, String reportingMta, Instant arrival, ReportParts parts,
 			List<BouncedRecipient> recipients, Mime.Part top, String note) {
 		Optional<String> messageId = originalMessageId(parts);
 		if (messageId.isEmpty() && (type == Type.AUTO_REPLY || type == Type.FEEDBACK_REPORT)) {
@@ -331,18 +337,7 @@ final class BounceReader {
 				Optional.empty(), List.of(), Optional.of(problem));
 	}
 
-	/** The address the report was delivered to: the original message's return path. */
-	private static Optional<String> sentTo(Headers headers) {
-		for (String name : new String[] { "x-original-to", "delivered-to", "to" }) {
-			String address = address(headers.value(name));
-			if (!address.isEmpty()) {
-				return Optional.of(address);
-			}
-		}
-		return Optional.empty();
-	}
-
-	private static Optional<String> originalMessageId(Parts parts) {
+	private static Optional<String> originalMessageId(ReportParts parts) {
 		if (parts.returned != null && parts.returned.message != null) {
 			String id = bare(parts.returned.message.headers.value("message-id"));
 			if (!id.isEmpty()) {
@@ -362,163 +357,6 @@ final class BounceReader {
 			at = lower.indexOf("message-id:", at + 1);
 		}
 		return Optional.empty();
-	}
-
-	private static String bare(String id) {
-		String value = id.trim();
-		int open = value.indexOf('<');
-		int close = value.indexOf('>', open + 1);
-		if (open >= 0 && close > open) {
-			return value.substring(open + 1, close).trim();
-		}
-		return value.contains(" ") ? "" : value;
-	}
-
-	private static String firstOf(Headers headers, String... names) {
-		for (String name : names) {
-			String value = headers.get(name);
-			if (value != null && !value.isBlank()) {
-				return value;
-			}
-		}
-		return "";
-	}
-
-	private static String firstToken(String value) {
-		String trimmed = value.trim();
-		int space = 0;
-		while (space < trimmed.length() && !Character.isWhitespace(trimmed.charAt(space))
-				&& trimmed.charAt(space) != '(') {
-			space++;
-		}
-		return trimmed.substring(0, space);
-	}
-
-	/** An address field value: {@code rfc822; <a@b>} to {@code a@b}. */
-	static String address(String value) {
-		String text = value.trim();
-		int semicolon = text.indexOf(';');
-		if (semicolon >= 0 && semicolon < 12) {
-			text = text.substring(semicolon + 1).trim();
-		}
-		Matcher matcher = TextDetector.ADDRESS.matcher(text);
-		if (matcher.find()) {
-			return TextDetector.clean(matcher.group());
-		}
-		return "";
-	}
-
-	private static void addAddresses(String field, Set<String> into) {
-		Matcher matcher = TextDetector.ADDRESS.matcher(field);
-		while (matcher.find()) {
-			into.add(TextDetector.clean(matcher.group()).toLowerCase(Locale.ROOT));
-		}
-	}
-
-	/** An MTA field value: {@code dns; mx.example.com} to {@code mx.example.com}. */
-	private static String mta(String value) {
-		String text = value.trim();
-		int semicolon = text.indexOf(';');
-		if (semicolon >= 0 && semicolon < 12) {
-			text = text.substring(semicolon + 1).trim();
-		}
-		int space = text.indexOf(' ');
-		return (space > 0) ? text.substring(0, space) : text;
-	}
-
-	static Optional<Instant> date(String value) {
-		String text = value.trim();
-		if (text.isEmpty()) {
-			return Optional.empty();
-		}
-		int comment = text.indexOf('(');
-		if (comment > 0) {
-			text = text.substring(0, comment).trim();
-		}
-		text = text.replaceAll("\\s+", " ");
-		try {
-			return Optional.of(ZonedDateTime.parse(text, RFC_5322).toInstant());
-		}
-		catch (RuntimeException ex) {
-			return Optional.empty();
-		}
-	}
-
-	private static Optional<String> optional(String value) {
-		return (value == null || value.isBlank()) ? Optional.empty() : Optional.of(value.trim());
-	}
-
-	/** The parts of a message the reader looks at. */
-	private static final class Parts {
-
-		Mime.Part status;
-
-		Mime.Part feedback;
-
-		Mime.Part returned;
-
-		private final List<Mime.Part> texts = new ArrayList<>();
-
-		private final List<Mime.Part> htmls = new ArrayList<>();
-
-		private String human;
-
-		private String lowerHuman;
-
-		final Mime.Part top;
-
-		Parts(Mime.Part top) {
-			this.top = top;
-			top.walkOwn((part) -> {
-				String type = part.type;
-				if (this.status == null && (type.equals("message/delivery-status")
-						|| type.equals("message/global-delivery-status") || type.equals("text/delivery-status"))) {
-					this.status = part;
-				}
-				else if (this.feedback == null && type.equals("message/feedback-report")) {
-					this.feedback = part;
-				}
-				else if (this.returned == null && part.message != null) {
-					this.returned = part;
-				}
-				else if (type.equals("text/plain") && !part.isMultipart()) {
-					this.texts.add(part);
-				}
-				else if (type.equals("text/html")) {
-					this.htmls.add(part);
-				}
-			});
-			if (this.texts.isEmpty() && this.htmls.isEmpty() && top.children.isEmpty() && top.message == null
-					&& this.status == null) {
-				this.texts.add(top);
-			}
-		}
-
-		/** The human-readable text in lower case, same length (else as it is). */
-		String lowerHuman() {
-			if (this.lowerHuman == null) {
-				String lower = human().toLowerCase(Locale.ROOT);
-				this.lowerHuman = (lower.length() == human().length()) ? lower : human();
-			}
-			return this.lowerHuman;
-		}
-
-		/** The human-readable text: the plain-text parts, else the HTML parts as text. */
-		String human() {
-			if (this.human == null) {
-				StringBuilder text = new StringBuilder();
-				for (Mime.Part part : this.texts.isEmpty() ? this.htmls : this.texts) {
-					if (text.length() >= Mime.MAX_TEXT) {
-						break;
-					}
-					String body = part.text();
-					text.append(part.type.equals("text/html") ? Html.toText(body) : body).append('\n');
-				}
-				this.human = text.toString();
-			}
-			return this.human;
-		}
-
 	}
 
 }

@@ -60,7 +60,7 @@ final class EncodedWords {
 		}
 		byte[] bytes;
 		if (encoding == 'B' || encoding == 'b') {
-			String latin1 = Mime.transferDecode(text, 0, text.length(), "base64");
+			String latin1 = BodyDecoding.transferDecode(text, 0, text.length(), "base64");
 			bytes = latin1.getBytes(StandardCharsets.ISO_8859_1);
 		}
 		else if (encoding == 'Q' || encoding == 'q') {

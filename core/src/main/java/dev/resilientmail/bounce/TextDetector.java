@@ -156,23 +156,8 @@ final class TextDetector {
 			// nothing follows the address on its line; otherwise it is the report's
 			// wording
 			StringBuilder text = new StringBuilder(rest);
-			int blank = 0;
 			int stop = Math.min(limit, first + MAX_BLOCK_LINES + 1);
-			int i = first + 1;
-			for (; i < stop; i++) {
-				String line = lines.get(i);
-				if (SEPARATOR.matcher(line).matches()) {
-					break;
-				}
-				if (line.isBlank()) {
-					if (++blank >= 2) {
-						break;
-					}
-					continue;
-				}
-				blank = 0;
-				text.append('\n').append(line);
-			}
+			int i = paragraph(lines, first + 1, stop, false, text);
 			if (!REPLY_CODE.matcher(text).find()) {
 				// nothing quoted yet: the reply may stand below a separator ("-----server
 				// message")
@@ -228,10 +213,22 @@ final class TextDetector {
 		// the paragraph after the mention: up to two blank lines or a separator line
 		List<String> lines = lines(human.substring(at + address.length()));
 		StringBuilder text = new StringBuilder();
+		paragraph(lines, 0, Math.min(lines.size(), MAX_BLOCK_LINES + 1), true, text);
+		return text.toString();
+	}
+
+	/**
+	 * Appends the lines from {@code from} up to two blank lines, a separator line or
+	 * {@code stop}; with {@code aboutLine} also up to a delivery-status field, and the
+	 * first line is the rest of the line naming the address.
+	 * @return the index of the line it stopped at
+	 */
+	private static int paragraph(List<String> lines, int from, int stop, boolean aboutLine, StringBuilder text) {
 		int blank = 0;
-		for (int i = 0; i < lines.size() && i <= MAX_BLOCK_LINES; i++) {
+		int i = from;
+		for (; i < stop; i++) {
 			String line = lines.get(i);
-			if (SEPARATOR.matcher(line).matches() || DSN_FIELD.matcher(line).lookingAt()) {
+			if (SEPARATOR.matcher(line).matches() || (aboutLine && DSN_FIELD.matcher(line).lookingAt())) {
 				break;
 			}
 			if (line.isBlank()) {
@@ -241,9 +238,9 @@ final class TextDetector {
 				continue;
 			}
 			blank = 0;
-			text.append((i == 0) ? stripLeading(line) : "\n" + line);
+			text.append((aboutLine && i == from) ? stripLeading(line) : "\n" + line);
 		}
-		return text.toString();
+		return i;
 	}
 
 	/** The text after an address without the punctuation that closed it ({@code >:}). */

@@ -1,13 +1,21 @@
 package dev.resilientmail.delivery;
 
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+
+import java.util.function.BiConsumer;
+
 import javax.net.ssl.SSLSocketFactory;
 
 import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
 
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.github.resilience4j.retry.RetryRegistry;
 
 import dev.resilientmail.DeliveryListener;
+import dev.resilientmail.DeliveryReport;
 
 /**
  * What {@link MailDelivery.Builder} collects, each value checked by its setter; the
@@ -38,6 +46,17 @@ final class DeliverySetup {
 	Sleeper sleeper = Sleeper.REAL;
 
 	Ticker ticker = Ticker.SYSTEM;
+
+	/** The DSN NOTIFY and RET values, or null when DSNs are not asked for. */
+	String dsnNotify;
+
+	String dsnRet;
+
+	/** Receives each attempt some recipients accepted, or null. */
+	BiConsumer<MimeMessage, DeliveryReport> acceptedSends;
+
+	/** The plain return path VERP tokens are added to, or null. */
+	String verpReturnPath;
 
 	/** 0: one per pooled connection. */
 	int asyncThreads;
@@ -70,6 +89,31 @@ final class DeliverySetup {
 			throw new IllegalArgumentException("asyncThreads must be at least 1, got " + threads);
 		}
 		this.asyncThreads = threads;
+	}
+
+	void dsn(String notify, String ret) {
+		String n = (notify != null) ? notify.trim().toUpperCase(Locale.ROOT) : "";
+		List<String> words = List.of(n.split("\\s*,\\s*", -1));
+		boolean valid = n.equals("NEVER") || (!n.isEmpty() && new HashSet<>(words).size() == words.size()
+				&& List.of("SUCCESS", "FAILURE", "DELAY").containsAll(words));
+		if (!valid) {
+			throw new IllegalArgumentException("DSN notify must be NEVER or a comma-separated list of SUCCESS, "
+					+ "FAILURE and DELAY, got '" + notify + "'");
+		}
+		String r = (ret != null) ? ret.trim().toUpperCase(Locale.ROOT) : "";
+		if (!r.equals("FULL") && !r.equals("HDRS")) {
+			throw new IllegalArgumentException("DSN ret must be FULL or HDRS, got '" + ret + "'");
+		}
+		this.dsnNotify = String.join(",", words);
+		this.dsnRet = r;
+	}
+
+	void verpReturnPath(String returnPath) {
+		if (returnPath == null || !returnPath.matches("[!#-'*-/0-9=?A-Z^-~&&[^+]]+@[A-Za-z0-9.-]+")) {
+			throw new IllegalArgumentException("VERP return path must be an ASCII address like bounces@example.com "
+					+ "(no '+', white space or angle brackets), got '" + returnPath + "'");
+		}
+		this.verpReturnPath = returnPath;
 	}
 
 	static String requireText(String name, String value) {

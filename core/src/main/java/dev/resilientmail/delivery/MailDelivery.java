@@ -2,6 +2,7 @@ package dev.resilientmail.delivery;
 
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 
 import javax.net.ssl.SSLSocketFactory;
 
@@ -277,6 +278,26 @@ public final class MailDelivery implements AutoCloseable {
 		}
 
 		/**
+		 * Asks for delivery status notifications (RFC 3461) where the server advertises
+		 * DSN: RCPT carries {@code NOTIFY=} and {@code ORCPT=rfc822;address}, MAIL
+		 * carries {@code RET=} and {@code ENVID=}, the message's Message-ID
+		 * (xtext-encoded; a {@code sha256:} digest of it when longer than 100
+		 * characters), so that a bounce can be matched to its message. A server that does
+		 * not advertise DSN gets none of these parameters.
+		 * @param notify {@code NEVER}, or a comma-separated list of {@code SUCCESS},
+		 * {@code FAILURE} and {@code DELAY}
+		 * @param ret {@code FULL} (the whole message returned) or {@code HDRS} (its
+		 * headers only)
+		 * @return this builder
+		 * @throws IllegalArgumentException if a value is not one of these
+		 * @since 0.2.0
+		 */
+		public Builder dsn(String notify, String ret) {
+			this.setup.dsn(notify, ret);
+			return this;
+		}
+
+		/**
 		 * Sets where the permits of the destination come from: by default a rate limiter
 		 * in this delivery; {@code resilient-mail-jdbc}'s shares one limit between every
 		 * instance of the application.
@@ -286,6 +307,37 @@ public final class MailDelivery implements AutoCloseable {
 		 */
 		public Builder ratePermits(RatePermitSource source) {
 			this.setup.ratePermits = Objects.requireNonNull(source, "source");
+			return this;
+		}
+
+		/**
+		 * Hands every attempt that some recipients accepted, with its report, to a
+		 * recorder, on the sending thread: {@code .acceptedSends(correlator::sent)} lets
+		 * a {@code BounceCorrelator} match the bounces that arrive later without
+		 * application code. What the recorder throws is logged and ignored.
+		 * @param recorder the recorder
+		 * @return this builder
+		 * @since 0.2.0
+		 */
+		public Builder acceptedSends(BiConsumer<MimeMessage, DeliveryReport> recorder) {
+			this.setup.acceptedSends = Objects.requireNonNull(recorder, "recorder");
+			return this;
+		}
+
+		/**
+		 * Sends each message with a VERP return path (RFC 3461 is not needed for it):
+		 * {@code bounces@example.com} becomes {@code bounces+TOKEN@example.com} in MAIL
+		 * FROM, TOKEN being 20 hex digits of the SHA-256 of the message's Message-ID, so
+		 * that a bounce names its message in the address it is sent to. The message's own
+		 * envelope sender is replaced.
+		 * @param returnPath the plain return path, like {@code bounces@example.com}
+		 * @return this builder
+		 * @throws IllegalArgumentException if it is not such an address (ASCII, one
+		 * {@code @}, no {@code +}, no white space or angle brackets)
+		 * @since 0.2.0
+		 */
+		public Builder verpReturnPath(String returnPath) {
+			this.setup.verpReturnPath(returnPath);
 			return this;
 		}
 

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
@@ -41,9 +42,26 @@ final class MessageAttempts {
 
 	private static final Logger log = LoggerFactory.getLogger(MailDelivery.class);
 
+	/**
+	 * Hands an attempt some recipients accepted to the application's recorder (a bounce
+	 * correlator): each accepted send once, whatever the recorder does.
+	 */
+	private void recordAccepted(DeliveryReport report) {
+		if (this.parts.accepted() == null || report.acceptedRecipients().isEmpty()) {
+			return;
+		}
+		try {
+			this.parts.accepted().accept(this.message, report);
+		}
+		catch (RuntimeException ex) {
+			log.warn("the accepted-send recorder threw; ignored", ex);
+		}
+	}
+
 	/** What a delivery's attempts share. */
 	record Parts(TransportPool pool, Permits limiter, RetrySchedule schedule, DeliveryListener listener, Ticker ticker,
-			String destination, AtomicBoolean closed, DeferredRetryStore retries) {
+			String destination, AtomicBoolean closed, DeferredRetryStore retries,
+			BiConsumer<MimeMessage, DeliveryReport> accepted) {
 
 		static Parts of(DeliverySetup setup, SessionSettings settings) {
 			String destination = settings.destination();
@@ -56,7 +74,7 @@ final class MessageAttempts {
 					new Permits(permits, policy.rateLimit().timeout(), setup.ticker),
 					new RetrySchedule(policy.retry(), destination, setup.retryRegistry), new GuardedListener(listener),
 					setup.ticker, destination, new AtomicBoolean(),
-					(setup.retryStore != null) ? setup.retryStore : new InMemoryRetryStore());
+					(setup.retryStore != null) ? setup.retryStore : new InMemoryRetryStore(), setup.acceptedSends);
 		}
 
 	}
@@ -227,6 +245,7 @@ final class MessageAttempts {
 		try {
 			DeliveryReport report = this.parts.pool().send(this.message, this.pending);
 			this.parts.limiter().succeeded();
+			recordAccepted(report);
 			for (RecipientOutcome outcome : report.recipientOutcomes()) {
 				outcomes().put(outcome.recipient(), outcome);
 			}

@@ -36,6 +36,15 @@ record SessionSettings(Session session, String protocol, String host, int port, 
 		properties.setProperty(prefix + "class",
 				(smtps ? CapturingSmtpsTransport.class : CapturingSmtpTransport.class).getName());
 		properties.setProperty(prefix + "sendpartial", "true");
+		if (builder.dsnNotify != null) {
+			// Angus sends these only where DSN is advertised; the transport adds ENVID
+			// and ORCPT under the same condition
+			properties.setProperty(prefix + "dsn.notify", builder.dsnNotify);
+			properties.setProperty(prefix + "dsn.ret", builder.dsnRet);
+		}
+		if (builder.verpReturnPath != null) {
+			properties.setProperty(CapturingSmtpTransport.VERP_RETURN_PATH, builder.verpReturnPath);
+		}
 		properties.putIfAbsent(prefix + "connectiontimeout", String.valueOf(timeouts.connect().toMillis()));
 		properties.putIfAbsent(prefix + "timeout", String.valueOf(timeouts.read().toMillis()));
 		properties.putIfAbsent(prefix + "writetimeout", String.valueOf(timeouts.read().toMillis()));

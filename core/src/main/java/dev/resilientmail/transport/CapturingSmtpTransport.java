@@ -68,6 +68,14 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	 */
 	public static final String REPLY_TIMEOUT = "resilient-mail.reply-timeout";
 
+	/**
+	 * Session property: a return path like {@code bounces@example.com} that MAIL FROM
+	 * carries as {@code bounces+TOKEN@example.com}, TOKEN derived from the message's
+	 * Message-ID (VERP), in place of the message's envelope sender.
+	 * @since 0.2.0
+	 */
+	public static final String VERP_RETURN_PATH = "resilient-mail.verp-return-path";
+
 	/** What this connection sent and was answered (the pipeline feeds it too). */
 	final Capture capture;
 
@@ -82,6 +90,8 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	private final StreamProviderHint providerHint;
 
 	private final PipelineDriver pipeline;
+
+	private final EnvelopeParameters envelope;
 
 	private MessageDataStream dataStream;
 
@@ -124,6 +134,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		this.tuning = new SocketTuning(session.getProperties());
 		this.providerHint = new StreamProviderHint(session.getProperties());
 		this.pipeline = new PipelineDriver(this, session.getProperties(), name);
+		this.envelope = new EnvelopeParameters(session.getProperties(), name);
 	}
 
 	/**
@@ -196,8 +207,9 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	}
 
 	@Override
-	protected void sendCommand(String cmd) throws MessagingException {
-		CallerInput.refuseBrokenCommand(cmd);
+	protected void sendCommand(String command) throws MessagingException {
+		CallerInput.refuseBrokenCommand(command);
+		String cmd = onWire(command);
 		if (Capture.commandOf(cmd) == SmtpCommand.AUTH) {
 			this.secrets = this.secrets.withSent(Capture.authInitialResponse(cmd));
 		}
@@ -212,6 +224,15 @@ public class CapturingSmtpTransport extends SMTPTransport {
 			this.capture.replied(null);
 			throw ex;
 		}
+	}
+
+	/**
+	 * The command as it goes on the wire, with what Angus does not add: the VERP return
+	 * path, ENVID and ORCPT. The pipelined batch is planned with it too.
+	 */
+	String onWire(String command) {
+		Message message = this.pipeline.sending();
+		return this.envelope.apply(command, message, message != null && supportsExtension("DSN"));
 	}
 
 	@Override

@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 
 import jakarta.mail.Address;
 import jakarta.mail.internet.InternetAddress;
@@ -66,8 +67,10 @@ final class Pipeline {
 	 * @param mail the MAIL command Angus sends
 	 * @param notify the DSN NOTIFY parameter Angus adds to each RCPT, or null
 	 * @param withData whether DATA goes in the batch
+	 * @param onWire what the transport makes of each RCPT command before it is written
 	 */
-	List<String> plan(SMTPTransport transport, String mail, String notify, boolean withData) {
+	List<String> plan(SMTPTransport transport, String mail, String notify, boolean withData,
+			UnaryOperator<String> onWire) {
 		Address[] addresses = (Address[]) ADDRESSES.get(transport);
 		if (addresses == null || addresses.length == 0) {
 			return null;
@@ -79,7 +82,7 @@ final class Pipeline {
 				return null;
 			}
 			String rcpt = "RCPT TO:" + normalized(internet.getAddress());
-			batch.add((notify != null) ? rcpt + " NOTIFY=" + notify : rcpt);
+			batch.add(onWire.apply((notify != null) ? rcpt + " NOTIFY=" + notify : rcpt));
 		}
 		if (withData) {
 			batch.add("DATA");

@@ -44,6 +44,11 @@ final class PipelineDriver {
 		this.sending = message;
 	}
 
+	/** The message being sent, or null between messages. */
+	Message sending() {
+		return this.sending;
+	}
+
 	/**
 	 * Handles a command Angus is about to send.
 	 * @return whether it is on the wire already (pipelined): then Angus only reads its
@@ -116,7 +121,8 @@ final class PipelineDriver {
 			// Angus formats the message's own NOTIFY where we cannot see it: lock-step
 			return false;
 		}
-		List<String> batch = this.pipeline.plan(this.transport, mail, dsnNotify(), dataInBatch());
+		List<String> batch = this.pipeline.plan(this.transport, mail, dsnNotify(), dataInBatch(),
+				this.transport::onWire);
 		if (batch == null) {
 			return false;
 		}

@@ -125,7 +125,8 @@ class PostfixScenariosTests {
 						PolicyRejection.class,
 						"450 4.7.1 <defer-if-permit@postfix.test>: Recipient address rejected: Service unavailable",
 						"4.7.1", FailureReason.SENDER_BLOCKED),
-				// a closed mailbox is about the recipient, not the sender: CLASSIFICATION.md counts
+				// a closed mailbox is about the recipient, not the sender:
+				// CLASSIFICATION.md counts
 				// disabled mailboxes as not policy even with X.7.x
 				Arguments.of("check_recipient_access with an explicit 550 5.7.1 text", SENDER, "closed@postfix.test",
 						PermanentFailure.class,

@@ -1,0 +1,107 @@
+package dev.resilientmail.bounce;
+
+import java.util.Properties;
+
+import jakarta.mail.Folder;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The IMAP store a {@link BounceMailbox} reads: connected on first use and again after
+ * the connection dropped. Not thread-safe: the mailbox calls it under its lock.
+ */
+final class ImapConnection {
+
+	// the mailbox's log category, which users already configure
+	private static final Logger logger = LoggerFactory.getLogger(BounceMailbox.class);
+
+	private final Session session;
+
+	private final boolean ssl;
+
+	private final String host;
+
+	private final int port;
+
+	private final String username;
+
+	private final String password;
+
+	private Store store;
+
+	ImapConnection(Properties settings, boolean ssl, String host, int port, String username, String password) {
+		Properties properties = new Properties();
+		properties.putAll(settings);
+		this.session = Session.getInstance(properties);
+		this.ssl = ssl;
+		this.host = host;
+		this.port = port;
+		this.username = username;
+		this.password = password;
+	}
+
+	Folder folder(String name) throws MessagingException {
+		return store().getFolder(name);
+	}
+
+	/** The named folder, created when missing. */
+	Folder target(String name) throws MessagingException {
+		Folder folder = folder(name);
+		if (!folder.exists() && !folder.create(Folder.HOLDS_MESSAGES)) {
+			throw new MessagingException("cannot create folder " + name);
+		}
+		return folder;
+	}
+
+	boolean supportsIdle() throws MessagingException {
+		return store() instanceof IMAPStore imap && imap.hasCapability("IDLE");
+	}
+
+	/**
+	 * Waits until the server announces a change in the folder (or the connection ends).
+	 */
+	static void waitForChange(Folder folder) throws MessagingException {
+		if (folder instanceof IMAPFolder imap) {
+			imap.open(Folder.READ_ONLY);
+			try {
+				// a message that arrived after the poll would otherwise wait for the next
+				// change the server announces
+				if (imap.getMessageCount() - imap.getDeletedMessageCount() > 0) {
+					return;
+				}
+				imap.idle(true);
+			}
+			finally {
+				if (imap.isOpen()) {
+					imap.close(false);
+				}
+			}
+		}
+	}
+
+	void close() {
+		if (this.store != null) {
+			try {
+				this.store.close();
+			}
+			catch (MessagingException ex) {
+				logger.debug("Bounce mailbox: closing the store failed", ex);
+			}
+		}
+	}
+
+	private Store store() throws MessagingException {
+		if (this.store == null || !this.store.isConnected()) {
+			Store fresh = this.session.getStore(this.ssl ? "imaps" : "imap");
+			fresh.connect(this.host, this.port, this.username, this.password);
+			this.store = fresh;
+		}
+		return this.store;
+	}
+
+}
