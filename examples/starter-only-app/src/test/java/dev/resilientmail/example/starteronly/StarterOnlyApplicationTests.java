@@ -54,7 +54,7 @@ class StarterOnlyApplicationTests {
 			// printed by Spring Boot's failure analysis through the logging the starter
 			// brings
 			assertThat(output).contains("APPLICATION FAILED TO START")
-				.contains("'resilient-mail.retry.max-attempts' is '0': a whole number of at least 1");
+				.contains("'resilient-mail.retry.max-attempts' is '0': must be at least 1");
 			assertThat(server.messages()).isEmpty();
 		}
 	}
