@@ -119,7 +119,7 @@ class RecipientOutcomePropertyTests {
 					server.when(Phase.END_OF_DATA).connection(1).drop();
 				}
 				List<RecipientOutcome> outcomes;
-				try (MailDelivery delivery = delivery(server)) {
+				try (MailDelivery delivery = RecipientOutcomesAtScaleTests.delivery(server)) {
 					outcomes = send(delivery);
 				}
 				check(server, outcomes);
@@ -194,20 +194,6 @@ class RecipientOutcomePropertyTests {
 					assertThat(outcome.isDelivered()).as("%s is always deferred", recipient).isFalse();
 				}
 			}
-		}
-
-		private static MailDelivery delivery(FaultSmtpServer server) {
-			return MailDelivery.builder(server.host(), server.port())
-				.policy(DeliveryPolicy.builder()
-					.maxAttempts(3)
-					.waitDuration(Duration.ofMillis(100))
-					.jitter(0)
-					.rateLimit(100_000, Duration.ofSeconds(1))
-					.timeouts(Duration.ofSeconds(5), Duration.ofSeconds(10))
-					.build())
-				.sleeper((millis) -> {
-				})
-				.build();
 		}
 
 		@Override

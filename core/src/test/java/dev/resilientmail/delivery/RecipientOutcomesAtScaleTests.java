@@ -215,7 +215,8 @@ class RecipientOutcomesAtScaleTests {
 		return message;
 	}
 
-	private static MailDelivery delivery(FaultSmtpServer server) {
+	/** The delivery both outcome tests send with: no real wait between attempts. */
+	static MailDelivery delivery(FaultSmtpServer server) {
 		return MailDelivery.builder(server.host(), server.port())
 			.policy(DeliveryPolicy.builder()
 				.maxAttempts(3)
