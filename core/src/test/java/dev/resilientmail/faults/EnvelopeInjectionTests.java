@@ -7,11 +7,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import dev.resilientmail.DebugLogCapture;
 import dev.resilientmail.SmtpFailure;
 import dev.resilientmail.delivery.DeliveryPolicy;
 import dev.resilientmail.delivery.MailDelivery;
@@ -25,10 +22,9 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -47,28 +43,15 @@ class EnvelopeInjectionTests {
 
 	private final FaultSmtpServer server = FaultSmtpServer.start();
 
-	private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
-
-	private final Logger logger = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("dev.resilientmail");
-
-	private Level previousLevel;
+	@RegisterExtension
+	final DebugLogCapture logs = new DebugLogCapture();
 
 	static Stream<String> breaks() {
 		return Stream.of("\r\n", "\n", "\r", "\0");
 	}
 
-	@BeforeEach
-	void captureLogs() {
-		this.previousLevel = this.logger.getLevel();
-		this.logger.setLevel(Level.DEBUG);
-		this.appender.start();
-		this.logger.addAppender(this.appender);
-	}
-
 	@AfterEach
 	void close() {
-		this.logger.detachAppender(this.appender);
-		this.logger.setLevel(this.previousLevel);
 		this.server.close();
 	}
 
@@ -172,7 +155,7 @@ class EnvelopeInjectionTests {
 	}
 
 	private void assertNoForgedLogLine() {
-		List<String> lines = this.appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+		List<String> lines = this.logs.events().stream().map(ILoggingEvent::getFormattedMessage).toList();
 		assertThat(lines).noneMatch((line) -> line.contains("\r") || line.contains("\0"))
 			.noneMatch((line) -> line.contains("\n" + FORGED) || line.contains("MAIL FROM:<bounce"));
 	}

@@ -7,12 +7,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.read.ListAppender;
+import dev.resilientmail.DebugLogCapture;
 import dev.resilientmail.SmtpFailure;
 import dev.resilientmail.DeliveryListener;
 import dev.resilientmail.DeliveryReport;
@@ -21,10 +18,8 @@ import dev.resilientmail.testkit.FaultSmtpServer;
 import dev.resilientmail.testkit.Phase;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -40,27 +35,10 @@ class SecretsTests {
 
 	private static final String PASSWORD = "Tr0ub4dor&3-s3cret";
 
-	private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
-
-	private final Logger logger = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("dev.resilientmail");
-
-	private Level previousLevel;
+	@RegisterExtension
+	final DebugLogCapture logs = new DebugLogCapture();
 
 	private final List<String> emitted = new ArrayList<>();
-
-	@BeforeEach
-	void captureLogs() {
-		this.previousLevel = this.logger.getLevel();
-		this.logger.setLevel(Level.DEBUG);
-		this.appender.start();
-		this.logger.addAppender(this.appender);
-	}
-
-	@AfterEach
-	void restoreLogs() {
-		this.logger.detachAppender(this.appender);
-		this.logger.setLevel(this.previousLevel);
-	}
 
 	@Test
 	void credentialsNeverAppearWhenAuthenticationSucceedsAndTheSendFails() throws Exception {
@@ -240,14 +218,14 @@ class SecretsTests {
 
 	private String everythingEmitted() {
 		StringBuilder all = new StringBuilder();
-		for (ILoggingEvent event : this.appender.list) {
+		for (ILoggingEvent event : this.logs.events()) {
 			all.append(event.getFormattedMessage()).append('\n');
 			if (event.getThrowableProxy() != null) {
 				all.append(ThrowableProxyUtil.asString(event.getThrowableProxy())).append('\n');
 			}
 		}
 		this.emitted.forEach((text) -> all.append(text).append('\n'));
-		assertThat(this.appender.list).as("DEBUG logging produced exchange lines").isNotEmpty();
+		assertThat(this.logs.events()).as("DEBUG logging produced exchange lines").isNotEmpty();
 		return all.toString();
 	}
 
