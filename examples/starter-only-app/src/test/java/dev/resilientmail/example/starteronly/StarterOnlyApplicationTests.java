@@ -15,7 +15,6 @@ import dev.resilientmail.testkit.FaultSmtpServer;
 import dev.resilientmail.testkit.Phase;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
  * Starts the application the way {@code main} does, with its own {@code application.yml}
