@@ -53,6 +53,9 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 	/** What a provider's own token weighs against a phrase's length. */
 	private static final int SIGNAL_BONUS = 12;
 
+	/** What a host name before a phrase weighs, like a word of it. */
+	private static final int HOST_BONUS = 5;
+
 	private static final String SENDER_PHASE = "sender-phase: an unknown mailbox in reply to MAIL is the sender's";
 
 	private static final List<String> NO_RULE = List.of("first-digit: no rule matched; the basic code's first digit");
@@ -81,6 +84,12 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 	final int[] phraseRule;
 
 	final int[] phraseScore;
+
+	/** Symbols of each phrase, for {@link #phraseAfterHost}. */
+	final int[] phraseLength;
+
+	/** Whether a phrase counts only right after a host name. */
+	final boolean[] phraseAfterHost;
 
 	private final List<List<String>> phraseEvidence;
 
@@ -116,6 +125,7 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 		List<int[]> symbols = new ArrayList<>();
 		List<Integer> owners = new ArrayList<>();
 		List<Integer> scores = new ArrayList<>();
+		List<Boolean> afterHost = new ArrayList<>();
 		List<List<String>> evidence = new ArrayList<>();
 		for (int r = 0; r < this.textRules.length; r++) {
 			Rule rule = this.textRules[r];
@@ -124,7 +134,9 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 				int[] phraseSymbols = rule.phraseSymbols.get(i);
 				symbols.add(phraseSymbols);
 				owners.add(r);
-				scores.add(phraseSymbols.length + rule.conditionBonus());
+				boolean hostFirst = rule.phraseAfterHost.get(i);
+				scores.add(phraseSymbols.length + rule.conditionBonus() + (hostFirst ? HOST_BONUS : 0));
+				afterHost.add(hostFirst);
 				evidence.add(List.of(evidence(rule.id, ": phrase '", phrase)));
 			}
 			for (int i = 0; i < rule.signals.size(); i++) {
@@ -133,6 +145,7 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 				symbols.add(signalSymbols);
 				owners.add(r);
 				scores.add(signalSymbols.length + SIGNAL_BONUS + rule.conditionBonus());
+				afterHost.add(Boolean.FALSE);
 				evidence.add(List.of(evidence(rule.id, ": signal '", signal)));
 			}
 		}
@@ -154,6 +167,12 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 		this.automaton = new PhraseAutomaton(symbols);
 		this.phraseRule = toArray(owners);
 		this.phraseScore = toArray(scores);
+		this.phraseLength = new int[symbols.size()];
+		this.phraseAfterHost = new boolean[symbols.size()];
+		for (int i = 0; i < symbols.size(); i++) {
+			this.phraseLength[i] = symbols.get(i).length;
+			this.phraseAfterHost[i] = i < afterHost.size() && afterHost.get(i);
+		}
 		this.phraseEvidence = List.copyOf(evidence);
 	}
 
@@ -241,11 +260,13 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 		int codeClass = reply.codeClass();
 		ReplyScan scan = new ReplyScan(this, reply, phase, given);
 		scan.read(reply.lines());
+		// the enhanced code of the reply a relay's wrapper quotes, when there is one
+		EnhancedStatusCode deciding = scan.given;
 		Rule outcome = null;
 		List<String> evidence = null;
 		Rule strong = (scan.best >= 0) ? this.textRules[this.phraseRule[scan.best]] : null;
-		if (given != null) {
-			Rule decisiveRule = first(this.decisive, code, phase, given);
+		if (deciding != null) {
+			Rule decisiveRule = first(this.decisive, code, phase, deciding);
 			if (decisiveRule != null && scan.scoped >= 0) {
 				// a text rule written for this very code family knows better
 				outcome = this.textRules[this.phraseRule[scan.scoped]];
@@ -260,12 +281,14 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 			outcome = strong;
 			evidence = this.phraseEvidence.get(scan.best);
 		}
-		if (outcome == null && scan.weak >= 0 && (given == null || given.subject() == 0 || given.subject() == 7)) {
+		if (outcome == null && scan.weak >= 0 && (deciding == null || deciding.subject() == 0 || deciding.subject() == 7
+				|| first(this.registry, code, phase, deciding) == null)) {
+			// weak words beat the basic code, not a definite subject (X.7 is too broad)
 			outcome = this.textRules[this.phraseRule[scan.weak]];
 			evidence = this.phraseEvidence.get(scan.weak);
 		}
-		if (outcome == null && given != null) {
-			outcome = first(this.registry, code, phase, given);
+		if (outcome == null && deciding != null) {
+			outcome = first(this.registry, code, phase, deciding);
 			evidence = (outcome != null) ? outcome.evidence : null;
 		}
 		Rule basicRule = basicRule(code, phase);
@@ -295,7 +318,7 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 			transientFailure = true;
 			evidence = List.of(evidence.get(0), this.phraseEvidence.get(scan.later).get(0));
 		}
-		boolean policy = (outcome != null) && outcome.policy.decide(reason, given);
+		boolean policy = (outcome != null) && outcome.policy.decide(reason, deciding);
 		Optional<Duration> retryAfter = scan.delay ? RetryHints.parse(reply.text()) : Optional.empty();
 		if (retryAfter.isEmpty() && outcome != null && outcome.retryAfter != null) {
 			retryAfter = Optional.of(outcome.retryAfter);

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import dev.resilientmail.reply.EnhancedStatusCode;
+
 /**
  * Finds, in one pass over a reply's reading ({@link ReplyText}), every phrase and signal
  * of the rule file that occurs in it (Aho-Corasick). Classification runs for every reply,
@@ -188,7 +190,7 @@ final class PhraseAutomaton {
 	 * The automata's positions while they read one reply; a subclass says what a found
 	 * phrase means. One object per reply, so that reading allocates nothing else.
 	 */
-	abstract static class Reader implements ReplyText.Symbols {
+	abstract static class Reader implements ReplyText.Symbols, ReplyText.Reading {
 
 		private final int[] words;
 
@@ -201,6 +203,12 @@ final class PhraseAutomaton {
 		private int wordOffset;
 
 		private int signalOffset;
+
+		/** Symbols read by the word automaton so far. */
+		private int wordPosition;
+
+		/** The word position of the space that ended the last host name, or -1. */
+		private int hostSpace = -1;
 
 		Reader(PhraseAutomaton automaton) {
 			this.words = automaton.words.next;
@@ -220,6 +228,39 @@ final class PhraseAutomaton {
 		 */
 		abstract void hit(int phrase);
 
+		/**
+		 * Whether the phrase of {@code length} symbols that was just found starts right
+		 * after a host name ({@code mx.example.com does not exist}).
+		 */
+		final boolean startsAfterHost(int length) {
+			return this.hostSpace >= 0 && this.wordPosition - length + 1 == this.hostSpace;
+		}
+
+		/** Symbols read by the word automaton so far: where a phrase just found ends. */
+		final int position() {
+			return this.wordPosition;
+		}
+
+		@Override
+		public final void words(String line, int from, int to) {
+			ReplyText.wordSymbols(line, from, to, this);
+		}
+
+		@Override
+		public final void placeholder(int kind, String line, int from, int to) {
+			if (kind == ReplyText.ADDRESS || kind == ReplyText.IP) {
+				return;
+			}
+			ReplyText.signalSymbols(line, from, to, this);
+			if (kind == ReplyText.HOST) {
+				this.hostSpace = this.wordPosition;
+			}
+		}
+
+		@Override
+		public void quotedReply(EnhancedStatusCode code) {
+		}
+
 		@Override
 		public final void symbol(int symbol) {
 			if (symbol >= ReplyText.SIGNAL) {
@@ -238,6 +279,7 @@ final class PhraseAutomaton {
 				// a signal ends at a space
 				this.signalOffset = 0;
 			}
+			this.wordPosition++;
 			int target = this.words[this.wordOffset + symbol];
 			if (target >= 0) {
 				this.wordOffset = target;

@@ -15,7 +15,11 @@ final class ReplyScan extends PhraseAutomaton.Reader {
 
 	private final SmtpCommand phase;
 
-	private final EnhancedStatusCode given;
+	/**
+	 * The enhanced code the decision goes by: the server's, or that of the reply its text
+	 * quotes.
+	 */
+	EnhancedStatusCode given;
 
 	int best = -1;
 
@@ -28,6 +32,9 @@ final class ReplyScan extends PhraseAutomaton.Reader {
 	int scoped = -1;
 
 	int later = -1;
+
+	/** Where the last wrapper phrase ended, or -1. */
+	private int wrapperEnd = -1;
 
 	boolean delay;
 
@@ -55,6 +62,9 @@ final class ReplyScan extends PhraseAutomaton.Reader {
 		}
 		Rule rule = this.classifier.textRules[owner];
 		int score = this.classifier.phraseScore[phrase];
+		if (this.classifier.phraseAfterHost[phrase] && !startsAfterHost(this.classifier.phraseLength[phrase])) {
+			return;
+		}
 		boolean scopedRule = !rule.weak && (rule.decisive || !rule.enhanced.isEmpty());
 		if (score <= score(rule.weak ? this.weak : this.best) && (!scopedRule || score <= score(this.scoped))) {
 			return;
@@ -63,8 +73,16 @@ final class ReplyScan extends PhraseAutomaton.Reader {
 				|| (rule.regex != null && !rule.regex.matcher(this.reply.text()).find())) {
 			return;
 		}
+		if (rule.wrapper) {
+			// the longest phrase ending here comes first: shorter weak words inside the
+			// wrapper ("rejected" in "Recipient address rejected") are no evidence
+			this.wrapperEnd = position();
+			return;
+		}
 		if (rule.weak) {
-			this.weak = phrase;
+			if (position() != this.wrapperEnd) {
+				this.weak = phrase;
+			}
 			return;
 		}
 		if (scopedRule && score > score(this.scoped)) {
@@ -72,6 +90,22 @@ final class ReplyScan extends PhraseAutomaton.Reader {
 		}
 		if (score > score(this.best)) {
 			this.best = phrase;
+		}
+	}
+
+	/**
+	 * From here on the text quotes another server's reply: what the wrapper said so far
+	 * is weak beside it, and the quoted reply's enhanced code decides.
+	 */
+	@Override
+	public void quotedReply(EnhancedStatusCode code) {
+		if (this.best >= 0 && score(this.best) > score(this.weak)) {
+			this.weak = this.best;
+		}
+		this.best = -1;
+		this.scoped = -1;
+		if (code != null) {
+			this.given = code;
 		}
 	}
 

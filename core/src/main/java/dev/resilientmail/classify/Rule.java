@@ -139,6 +139,13 @@ final class Rule {
 	/** Only used when no strong text rule matched. */
 	final boolean weak;
 
+	/**
+	 * Wrapper words of a relay or an MTA around the real reason ("Recipient address
+	 * rejected:", "could not be delivered"): no evidence at all, and the weak words
+	 * inside them neither. A wrapper is also weak.
+	 */
+	final boolean wrapper;
+
 	/** A code rule of step 2: an enhanced detail that says everything by itself. */
 	final boolean decisive;
 
@@ -153,6 +160,12 @@ final class Rule {
 
 	/** Each signal as symbols of {@link ReplyText}, in the order of {@link #signals}. */
 	final List<int[]> signalSymbols;
+
+	/**
+	 * Whether each phrase counts only right after a host name ({@code <host> does not
+	 * exist}), in the order of {@link #phrases}.
+	 */
+	final List<Boolean> phraseAfterHost;
 
 	final String source;
 
@@ -173,13 +186,15 @@ final class Rule {
 		this.patterns = this.enhanced.toArray(new CodePattern[0]);
 		this.inferSubject = builder.inferSubject;
 		this.inferDetail = builder.inferDetail;
-		this.weak = builder.weak;
+		this.weak = builder.weak || builder.wrapper;
+		this.wrapper = builder.wrapper;
 		this.decisive = builder.decisive;
 		this.regex = builder.regex;
 		this.phrases = List.copyOf(builder.phrases);
 		this.signals = List.copyOf(builder.signals);
 		this.phraseSymbols = List.copyOf(builder.phraseSymbols);
 		this.signalSymbols = List.copyOf(builder.signalSymbols);
+		this.phraseAfterHost = List.copyOf(builder.phraseAfterHost);
 		this.source = builder.source;
 		this.evidence = List.of(this.id.concat(": ").concat(describeCodes()));
 	}
@@ -297,6 +312,8 @@ final class Rule {
 
 		boolean weak;
 
+		boolean wrapper;
+
 		boolean decisive;
 
 		Pattern regex;
@@ -308,6 +325,8 @@ final class Rule {
 		final ArrayList<int[]> phraseSymbols = new ArrayList<>();
 
 		final ArrayList<int[]> signalSymbols = new ArrayList<>();
+
+		final ArrayList<Boolean> phraseAfterHost = new ArrayList<>();
 
 		String source;
 

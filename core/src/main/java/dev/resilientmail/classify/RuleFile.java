@@ -33,7 +33,10 @@ final class RuleFile {
 	static final String DEFAULT = "default-rules.txt";
 
 	static final List<String> FIELDS = List.of("rule", "reason", "kind", "policy", "retry", "retry-after", "phases",
-			"codes", "enhanced", "infer", "weak", "decisive", "phrase", "signal", "regex", "source");
+			"codes", "enhanced", "infer", "weak", "wrapper", "decisive", "phrase", "signal", "regex", "source");
+
+	/** A phrase starting with this counts only right after a host name. */
+	static final String AFTER_HOST = "<host> ";
 
 	private final String name;
 
@@ -116,7 +119,7 @@ final class RuleFile {
 		if (this.current == null) {
 			throw error(number, "'" + field + "' outside a rule; start each rule with a 'rule <id>' line");
 		}
-		boolean flag = field.equals("weak") || field.equals("decisive");
+		boolean flag = field.equals("weak") || field.equals("wrapper") || field.equals("decisive");
 		if (flag != value.isEmpty()) {
 			throw error(number, flag ? "'" + field + "' takes no value" : "'" + field + "' needs a value");
 		}
@@ -148,9 +151,16 @@ final class RuleFile {
 			}
 			case "infer" -> infer(value, number);
 			case "weak" -> rule.weak = true;
+			case "wrapper" -> rule.wrapper = true;
 			case "decisive" -> rule.decisive = true;
 			case "phrase" -> {
-				rule.phraseSymbols.add(symbols(value, false, number));
+				boolean afterHost = value.startsWith(AFTER_HOST);
+				String words = afterHost ? value.substring(AFTER_HOST.length()).strip() : value;
+				if (afterHost && words.startsWith("*")) {
+					throw error(number, "phrase '" + value + "': after " + AFTER_HOST + " the phrase starts a word");
+				}
+				rule.phraseSymbols.add(symbols(words, false, number));
+				rule.phraseAfterHost.add(afterHost);
 				rule.phrases.add(value.toLowerCase(Locale.ROOT));
 			}
 			case "signal" -> {
@@ -323,8 +333,12 @@ final class RuleFile {
 			throw error(rule.line, "rule '" + rule.id + "' has no condition; give phrases, signals, enhanced"
 					+ " codes or basic codes");
 		}
-		if (!text && (rule.weak || rule.regex != null)) {
-			throw error(rule.line, "rule '" + rule.id + "': 'weak' and 'regex' need phrases or signals");
+		if (!text && (rule.weak || rule.wrapper || rule.regex != null)) {
+			throw error(rule.line, "rule '" + rule.id + "': 'weak', 'wrapper' and 'regex' need phrases or signals");
+		}
+		if (rule.wrapper && (rule.decisive || rule.reason != FailureReason.UNKNOWN)) {
+			throw error(rule.line, "rule '" + rule.id + "': a 'wrapper' says nothing by itself; give it reason UNKNOWN"
+					+ " and no 'decisive'");
 		}
 		if (rule.decisive && !text && rule.enhanced.isEmpty()) {
 			throw error(rule.line, "rule '" + rule.id + "': 'decisive' needs enhanced codes (a code rule) or phrases"

@@ -23,6 +23,11 @@ class ReplyTextTests {
 					550 connect from [2001:db8::1] refused                                   | connect from <tag:2001:db8::1> refused
 					550 5.7.1 [Spam] rejected, see RFC-5321                                  | 5 7 1 spam rejected see rfc 5321
 					550 unknown user<kijitora@example.co.jp>                                 | unknown user <addr>
+					550 host spamfilter.example.com[192.0.2.1] said: 550 5.1.1 no such user  | host <host:spamfilter.example.com> <tag:192.0.2.1> said <reply> 550 5 1 1 no such user
+					550 Unknown address error '5.2.2 <bob@example.org>... Mailbox Full'     | unknown address error <reply> 5 2 2 <addr> mailbox full
+					550 rejected H=mx.spam.example [192.0.2.1], see spam.example/does-not-exist | rejected h <host:mx.spam.example> <tag:192.0.2.1> see <url:spam.example/does-not-exist>
+					550 5.7.1 <does-not-exist>: bare <LF> received                          | 5 7 1 <addr> bare lf received
+					550 [userunknown@example.org] rejected                                   | <addr> rejected
 					""")
 	void namesAndNumbersBecomePlaceholdersAndWordsStay(String reply, String reading) {
 		assertThat(NormalisedText.of(List.of(reply))).isEqualTo(reading.strip());
