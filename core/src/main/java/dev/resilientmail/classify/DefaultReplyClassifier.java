@@ -281,9 +281,7 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 			outcome = strong;
 			evidence = this.phraseEvidence.get(scan.best);
 		}
-		if (outcome == null && scan.weak >= 0 && (deciding == null || deciding.subject() == 0 || deciding.subject() == 7
-				|| first(this.registry, code, phase, deciding) == null)) {
-			// weak words beat the basic code, not a definite subject (X.7 is too broad)
+		if (outcome == null && scan.weak >= 0 && weakWordsDecide(code, phase, deciding)) {
 			outcome = this.textRules[this.phraseRule[scan.weak]];
 			evidence = this.phraseEvidence.get(scan.weak);
 		}
@@ -332,6 +330,19 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 		}
 		FailureKind kind = FailureKind.of(transientFailure, policy);
 		return new Classification(kind, reason, enhanced, given == null, kind.isRetryable(), retryAfter, evidence);
+	}
+
+	/**
+	 * Whether weak words beat the enhanced code: they beat a code whose registry meaning
+	 * is none, X.0.0 or only the broad X.7 subject, never a definite subject (X.2.x) or a
+	 * registered X.7 detail (X.7.3 not authorized to authenticate).
+	 */
+	private boolean weakWordsDecide(int code, SmtpCommand phase, EnhancedStatusCode deciding) {
+		if (deciding == null || deciding.subject() == 0) {
+			return true;
+		}
+		Rule registered = first(this.registry, code, phase, deciding);
+		return registered == null || (deciding.subject() == 7 && registered.codeSpecificity() < 16);
 	}
 
 	/**
