@@ -264,7 +264,14 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 		EnhancedStatusCode deciding = scan.given;
 		Rule outcome = null;
 		List<String> evidence = null;
-		Rule strong = (scan.best >= 0) ? this.textRules[this.phraseRule[scan.best]] : null;
+		int bestPhrase = scan.best;
+		if (bestPhrase >= 0 && isSuppressing(this.textRules[this.phraseRule[bestPhrase]].reason)
+				&& scan.opposingStandsApart()) {
+			// a dead mailbox must be unopposed: "mailbox unavailable, sender blocked" is
+			// about the sender (as sisimai's UserUnknown yields to its other reasons)
+			bestPhrase = scan.opposing;
+		}
+		Rule strong = (bestPhrase >= 0) ? this.textRules[this.phraseRule[bestPhrase]] : null;
 		if (deciding != null) {
 			Rule decisiveRule = first(this.decisive, code, phase, deciding);
 			if (decisiveRule != null && scan.scoped >= 0) {
@@ -279,7 +286,7 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 		}
 		if (outcome == null && strong != null) {
 			outcome = strong;
-			evidence = this.phraseEvidence.get(scan.best);
+			evidence = this.phraseEvidence.get(bestPhrase);
 		}
 		if (outcome == null && scan.weak >= 0 && weakWordsDecide(code, phase, deciding)) {
 			outcome = this.textRules[this.phraseRule[scan.weak]];
@@ -352,6 +359,10 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 	 */
 	private static boolean isAboutTheSender(SmtpCommand phase) {
 		return phase == SmtpCommand.MAIL;
+	}
+
+	private static boolean isSuppressing(FailureReason reason) {
+		return reason == FailureReason.MAILBOX_UNKNOWN || reason == FailureReason.DOMAIN_NOT_FOUND;
 	}
 
 	private static boolean waitingCanHelp(FailureReason reason) {

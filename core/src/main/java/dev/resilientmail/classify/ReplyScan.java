@@ -33,6 +33,17 @@ final class ReplyScan extends PhraseAutomaton.Reader {
 
 	int later = -1;
 
+	/**
+	 * The best strong phrase of a reason that opposes a dead mailbox or domain (a relay
+	 * denial, a blocked sender, a full mailbox, a rate or connection limit, greylisting).
+	 */
+	int opposing = -1;
+
+	/** Where {@link #best} and {@link #opposing} end. */
+	private int bestEnd;
+
+	private int opposingEnd;
+
 	/** Where the last wrapper phrase ended, or -1. */
 	private int wrapperEnd = -1;
 
@@ -66,7 +77,8 @@ final class ReplyScan extends PhraseAutomaton.Reader {
 			return;
 		}
 		boolean scopedRule = !rule.weak && (rule.decisive || !rule.enhanced.isEmpty());
-		if (score <= score(rule.weak ? this.weak : this.best) && (!scopedRule || score <= score(this.scoped))) {
+		if (score <= score(rule.weak ? this.weak : this.best) && (!scopedRule || score <= score(this.scoped))
+				&& (rule.weak || !opposes(rule.reason) || score <= score(this.opposing))) {
 			return;
 		}
 		if (!rule.applies(this.reply.code(), this.phase, this.given)
@@ -85,11 +97,16 @@ final class ReplyScan extends PhraseAutomaton.Reader {
 			}
 			return;
 		}
+		if (opposes(rule.reason) && score > score(this.opposing)) {
+			this.opposing = phrase;
+			this.opposingEnd = position();
+		}
 		if (scopedRule && score > score(this.scoped)) {
 			this.scoped = phrase;
 		}
 		if (score > score(this.best)) {
 			this.best = phrase;
+			this.bestEnd = position();
 		}
 	}
 
@@ -104,8 +121,41 @@ final class ReplyScan extends PhraseAutomaton.Reader {
 		}
 		this.best = -1;
 		this.scoped = -1;
+		this.opposing = -1;
 		if (code != null) {
 			this.given = code;
+		}
+	}
+
+	/**
+	 * Whether the opposing phrase stands apart from the best one: words inside a longer
+	 * phrase ("sender address" in "domain of sender address does not exist") oppose
+	 * nothing.
+	 */
+	boolean opposingStandsApart() {
+		if (this.opposing < 0) {
+			return false;
+		}
+		int opposingStart = this.opposingEnd - this.classifier.phraseLength[this.opposing];
+		int bestStart = this.bestEnd - this.classifier.phraseLength[this.best];
+		return this.opposingEnd > this.bestEnd || opposingStart < bestStart;
+	}
+
+	/**
+	 * Whether a reason, when its words are in the reply too, says the mailbox or domain
+	 * is alive: the reply then is about something that waiting or the sender can change.
+	 */
+	static boolean opposes(FailureReason reason) {
+		switch (reason) {
+			case RELAY_DENIED:
+			case SENDER_BLOCKED:
+			case MAILBOX_FULL:
+			case RATE_LIMITED:
+			case CONNECTION_LIMIT:
+			case GREYLISTED:
+				return true;
+			default:
+				return false;
 		}
 	}
 

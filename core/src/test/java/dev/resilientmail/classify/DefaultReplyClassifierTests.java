@@ -135,6 +135,15 @@ class DefaultReplyClassifierTests {
 						true, "4.3.2"),
 				row("501 5.5.2 <localhost>: Helo command rejected: Invalid domain name", "RCPT", PERMANENT,
 						FailureReason.PROTOCOL_ERROR, false, "5.5.2"),
+				// a dead mailbox must be unopposed: the sender's or a block's words win
+				row("550 5.7.1 Mailbox unavailable, sender blocked", "RCPT", POLICY_PERMANENT,
+						FailureReason.SENDER_BLOCKED, false, "5.7.1"),
+				row("550 5.7.1 Sender does not exist", "RCPT", POLICY_PERMANENT, FailureReason.SENDER_BLOCKED, false,
+						"5.7.1"),
+				row("550 5.7.1 Recipient address rejected: your IP address could not be found in our allowlist", "RCPT",
+						POLICY_PERMANENT, FailureReason.SENDER_BLOCKED, false, "5.7.1"),
+				row("550 5.1.8 Domain of sender address bob@nowhere.example does not exist", "MAIL", PERMANENT,
+						FailureReason.DOMAIN_NOT_FOUND, false, "5.1.8"),
 				// words inside names, addresses and links never decide
 				row("550 Relay denied, see example.org/help/does-not-exist", "RCPT", POLICY_PERMANENT,
 						FailureReason.RELAY_DENIED, false, "~5.7.1"),
