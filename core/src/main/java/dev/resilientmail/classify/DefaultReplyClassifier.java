@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import dev.resilientmail.reply.EnhancedStatusCode;
 import dev.resilientmail.reply.SmtpCommand;
@@ -91,7 +92,14 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 	/** Whether a phrase counts only right after a host name. */
 	final boolean[] phraseAfterHost;
 
-	private final List<List<String>> phraseEvidence;
+	/**
+	 * What each phrase tells when it decides, built the first time it does: building all
+	 * 1,600 at start-up was a noticeable part of the first classification.
+	 */
+	private final AtomicReferenceArray<List<String>> phraseEvidence;
+
+	/** Rule id, kind of match and text of each phrase, for {@link #evidenceOf}. */
+	private final String[][] phraseWords;
 
 	private final List<Rule> all;
 
@@ -122,58 +130,59 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 		this.registry = bySpecificity(registryRules);
 		this.basic = bySpecificity(basicRules);
 		this.basicByCodeAndPhase = new Rule[200 * PHASES];
-		List<int[]> symbols = new ArrayList<>();
-		List<Integer> owners = new ArrayList<>();
-		List<Integer> scores = new ArrayList<>();
-		List<Boolean> afterHost = new ArrayList<>();
-		List<List<String>> evidence = new ArrayList<>();
+		int total = LATER_HINTS.length + DELAY_WORDS.length * 10;
+		for (Rule rule : this.textRules) {
+			total += rule.phrases.size() + rule.signals.size();
+		}
+		// arrays, not lists of boxed numbers: this runs once, cold, before the first
+		// classification
+		List<int[]> symbols = new ArrayList<>(total);
+		this.phraseRule = new int[total];
+		this.phraseScore = new int[total];
+		this.phraseLength = new int[total];
+		this.phraseAfterHost = new boolean[total];
+		List<String[]> evidence = new ArrayList<>(total);
 		for (int r = 0; r < this.textRules.length; r++) {
 			Rule rule = this.textRules[r];
 			for (int i = 0; i < rule.phrases.size(); i++) {
-				String phrase = rule.phrases.get(i);
 				int[] phraseSymbols = rule.phraseSymbols.get(i);
-				symbols.add(phraseSymbols);
-				owners.add(r);
 				boolean hostFirst = rule.phraseAfterHost.get(i);
-				scores.add(phraseSymbols.length + rule.conditionBonus() + (hostFirst ? HOST_BONUS : 0));
-				afterHost.add(hostFirst);
-				evidence.add(List.of(evidence(rule.id, ": phrase '", phrase)));
+				add(symbols, phraseSymbols, r,
+						phraseSymbols.length + rule.conditionBonus() + (hostFirst ? HOST_BONUS : 0));
+				this.phraseAfterHost[symbols.size() - 1] = hostFirst;
+				evidence.add(new String[] { rule.id, ": phrase '", rule.phrases.get(i) });
 			}
 			for (int i = 0; i < rule.signals.size(); i++) {
-				String signal = rule.signals.get(i);
 				int[] signalSymbols = rule.signalSymbols.get(i);
-				symbols.add(signalSymbols);
-				owners.add(r);
-				scores.add(signalSymbols.length + SIGNAL_BONUS + rule.conditionBonus());
-				afterHost.add(Boolean.FALSE);
-				evidence.add(List.of(evidence(rule.id, ": signal '", signal)));
+				add(symbols, signalSymbols, r, signalSymbols.length + SIGNAL_BONUS + rule.conditionBonus());
+				evidence.add(new String[] { rule.id, ": signal '", rule.signals.get(i) });
 			}
 		}
 		this.phraseCount = symbols.size();
 		for (String hint : LATER_HINTS) {
-			symbols.add(words(hint, true));
-			owners.add(LATER);
-			scores.add(0);
-			evidence.add(List.of(evidence("retry-later", ": phrase '", hint)));
+			add(symbols, words(hint, true), LATER, 0);
+			evidence.add(new String[] { "retry-later", ": phrase '", hint });
 		}
 		for (String word : DELAY_WORDS) {
 			for (int digit = 0; digit < 10; digit++) {
-				symbols.add(words(word.concat(" ").concat(String.valueOf(digit)), false));
-				owners.add(DELAY);
-				scores.add(0);
-				evidence.add(List.of());
+				add(symbols, words(word.concat(" ").concat(String.valueOf(digit)), false), DELAY, 0);
+				evidence.add(null);
 			}
 		}
 		this.automaton = new PhraseAutomaton(symbols);
-		this.phraseRule = toArray(owners);
-		this.phraseScore = toArray(scores);
-		this.phraseLength = new int[symbols.size()];
-		this.phraseAfterHost = new boolean[symbols.size()];
-		for (int i = 0; i < symbols.size(); i++) {
-			this.phraseLength[i] = symbols.get(i).length;
-			this.phraseAfterHost[i] = i < afterHost.size() && afterHost.get(i);
+		this.phraseWords = evidence.toArray(new String[0][]);
+		this.phraseEvidence = new AtomicReferenceArray<>(this.phraseWords.length);
+	}
+
+	/** The evidence of a phrase that decided. */
+	private List<String> evidenceOf(int phrase) {
+		List<String> evidence = this.phraseEvidence.get(phrase);
+		if (evidence == null) {
+			String[] words = this.phraseWords[phrase];
+			evidence = List.of(evidence(words[0], words[1], words[2]));
+			this.phraseEvidence.set(phrase, evidence);
 		}
-		this.phraseEvidence = List.copyOf(evidence);
+		return evidence;
 	}
 
 	/**
@@ -202,12 +211,12 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 		return symbols;
 	}
 
-	private static int[] toArray(List<Integer> values) {
-		int[] array = new int[values.size()];
-		for (int i = 0; i < array.length; i++) {
-			array[i] = values.get(i);
-		}
-		return array;
+	private void add(List<int[]> symbols, int[] phrase, int owner, int score) {
+		int index = symbols.size();
+		symbols.add(phrase);
+		this.phraseRule[index] = owner;
+		this.phraseScore[index] = score;
+		this.phraseLength[index] = phrase.length;
 	}
 
 	/**
@@ -277,7 +286,7 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 			if (decisiveRule != null && scan.scoped >= 0) {
 				// a text rule written for this very code family knows better
 				outcome = this.textRules[this.phraseRule[scan.scoped]];
-				evidence = this.phraseEvidence.get(scan.scoped);
+				evidence = evidenceOf(scan.scoped);
 			}
 			else if (decisiveRule != null) {
 				outcome = decisiveRule;
@@ -286,11 +295,11 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 		}
 		if (outcome == null && strong != null) {
 			outcome = strong;
-			evidence = this.phraseEvidence.get(bestPhrase);
+			evidence = evidenceOf(bestPhrase);
 		}
 		if (outcome == null && scan.weak >= 0 && weakWordsDecide(code, phase, deciding)) {
 			outcome = this.textRules[this.phraseRule[scan.weak]];
-			evidence = this.phraseEvidence.get(scan.weak);
+			evidence = evidenceOf(scan.weak);
 		}
 		if (outcome == null && deciding != null) {
 			outcome = first(this.registry, code, phase, deciding);
@@ -321,7 +330,7 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 		else if (!transientFailure && scan.later >= 0 && waitingCanHelp(reason)) {
 			// a 5xx whose sender says waiting helps: a limit or a state that resets
 			transientFailure = true;
-			evidence = List.of(evidence.get(0), this.phraseEvidence.get(scan.later).get(0));
+			evidence = List.of(evidence.get(0), evidenceOf(scan.later).get(0));
 		}
 		boolean policy = (outcome != null) && outcome.policy.decide(reason, deciding);
 		Optional<Duration> retryAfter = scan.delay ? RetryHints.parse(reply.text()) : Optional.empty();

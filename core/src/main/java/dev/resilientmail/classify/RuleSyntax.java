@@ -1,6 +1,7 @@
 package dev.resilientmail.classify;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -29,51 +30,54 @@ final class RuleSyntax {
 						+ " write it as a 'signal'");
 			}
 		}
-		List<Integer> symbols = new ArrayList<>();
+		// at most one symbol per character and the two spaces: no boxing on a cold start
+		int[] symbols = new int[words.length() + 2];
+		int count = 0;
 		if (!open) {
-			symbols.add(ReplyText.SPACE);
+			symbols[count++] = ReplyText.SPACE;
 		}
 		boolean letters = false;
 		for (int i = 0; i < words.length(); i++) {
 			int symbol = ReplyText.wordSymbol(words.charAt(i));
 			if (symbol >= 0) {
 				letters = true;
-				symbols.add(symbol);
+				symbols[count++] = symbol;
 			}
-			else if (!symbols.isEmpty() && symbols.get(symbols.size() - 1) != ReplyText.SPACE) {
-				symbols.add(ReplyText.SPACE);
+			else if (count > 0 && symbols[count - 1] != ReplyText.SPACE) {
+				symbols[count++] = ReplyText.SPACE;
 			}
 		}
 		if (!letters) {
 			throw new IllegalArgumentException("empty phrase '" + phrase + "'; a phrase needs letters or digits");
 		}
-		if (symbols.get(symbols.size() - 1) == ReplyText.SPACE) {
-			symbols.remove(symbols.size() - 1);
+		if (symbols[count - 1] == ReplyText.SPACE) {
+			count--;
 		}
 		if (!openEnd) {
-			symbols.add(ReplyText.SPACE);
+			symbols[count++] = ReplyText.SPACE;
 		}
-		return toArray(symbols);
+		return Arrays.copyOf(symbols, count);
 	}
 
 	/** A signal as symbols: matched anywhere inside a placeholder's text. */
 	static int[] signalSymbols(String signal) {
-		List<Integer> symbols = new ArrayList<>();
+		int[] symbols = new int[signal.length()];
+		int count = 0;
 		boolean letters = false;
 		for (int i = 0; i < signal.length(); i++) {
 			int symbol = ReplyText.wordSymbol(signal.charAt(i));
 			if (symbol >= 0) {
 				letters = true;
-				symbols.add(ReplyText.SIGNAL + symbol);
+				symbols[count++] = ReplyText.SIGNAL + symbol;
 			}
-			else if (symbols.isEmpty() || symbols.get(symbols.size() - 1) != ReplyText.SIGNAL_PUNCT) {
-				symbols.add(ReplyText.SIGNAL_PUNCT);
+			else if (count == 0 || symbols[count - 1] != ReplyText.SIGNAL_PUNCT) {
+				symbols[count++] = ReplyText.SIGNAL_PUNCT;
 			}
 		}
 		if (!letters) {
 			throw new IllegalArgumentException("empty signal '" + signal + "'; a signal needs letters or digits");
 		}
-		return toArray(symbols);
+		return Arrays.copyOf(symbols, count);
 	}
 
 	/**
@@ -118,14 +122,6 @@ final class RuleSyntax {
 			}
 		}
 		return true;
-	}
-
-	private static int[] toArray(List<Integer> symbols) {
-		int[] array = new int[symbols.size()];
-		for (int i = 0; i < array.length; i++) {
-			array[i] = symbols.get(i);
-		}
-		return array;
 	}
 
 }
