@@ -89,6 +89,9 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 	/** Symbols of each phrase, for {@link #phraseAfterHost}. */
 	final int[] phraseLength;
 
+	/** Each phrase's symbols, by phrase index. */
+	private final int[][] phraseSymbols;
+
 	/** Whether a phrase counts only right after a host name. */
 	final boolean[] phraseAfterHost;
 
@@ -170,8 +173,14 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 			}
 		}
 		this.automaton = new PhraseAutomaton(symbols);
+		this.phraseSymbols = symbols.toArray(new int[0][]);
 		this.phraseWords = evidence.toArray(new String[0][]);
 		this.phraseEvidence = new AtomicReferenceArray<>(this.phraseWords.length);
+	}
+
+	/** The symbols of a phrase of the automaton. */
+	int[] automatonPhrase(int phrase) {
+		return this.phraseSymbols[phrase];
 	}
 
 	/** The evidence of a phrase that decided. */

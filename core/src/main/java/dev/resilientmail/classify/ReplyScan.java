@@ -39,11 +39,6 @@ final class ReplyScan extends PhraseAutomaton.Reader {
 	 */
 	int opposing = -1;
 
-	/** Where {@link #best} and {@link #opposing} end. */
-	private int bestEnd;
-
-	private int opposingEnd;
-
 	/** Where the last wrapper phrase ended, or -1. */
 	private int wrapperEnd = -1;
 
@@ -99,14 +94,12 @@ final class ReplyScan extends PhraseAutomaton.Reader {
 		}
 		if (opposes(rule.reason) && score > score(this.opposing)) {
 			this.opposing = phrase;
-			this.opposingEnd = position();
 		}
 		if (scopedRule && score > score(this.scoped)) {
 			this.scoped = phrase;
 		}
 		if (score > score(this.best)) {
 			this.best = phrase;
-			this.bestEnd = position();
 		}
 	}
 
@@ -133,12 +126,25 @@ final class ReplyScan extends PhraseAutomaton.Reader {
 	 * nothing.
 	 */
 	boolean opposingStandsApart() {
-		if (this.opposing < 0) {
-			return false;
+		return this.opposing >= 0 && !contains(this.classifier.automatonPhrase(this.best),
+				this.classifier.automatonPhrase(this.opposing));
+	}
+
+	/**
+	 * Whether {@code inner} occurs in {@code outer}, the words of one phrase inside the
+	 * other's (checked only when both were found: no positions kept per reply).
+	 */
+	private static boolean contains(int[] outer, int[] inner) {
+		for (int start = 0; start + inner.length <= outer.length; start++) {
+			int i = 0;
+			while (i < inner.length && outer[start + i] == inner[i]) {
+				i++;
+			}
+			if (i == inner.length) {
+				return true;
+			}
 		}
-		int opposingStart = this.opposingEnd - this.classifier.phraseLength[this.opposing];
-		int bestStart = this.bestEnd - this.classifier.phraseLength[this.best];
-		return this.opposingEnd > this.bestEnd || opposingStart < bestStart;
+		return false;
 	}
 
 	/**
