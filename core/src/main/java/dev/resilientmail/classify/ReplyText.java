@@ -45,6 +45,9 @@ final class ReplyText {
 
 	static final int TAG = 6;
 
+	/** Words that nothing inside can cut, for the reader only. */
+	private static final int PLAIN = 7;
+
 	/** Last labels a two-label token must end with to be read as a domain name. */
 	private static final String[] TOP_LEVEL = { "com", "net", "org", "edu", "gov", "mil", "int", "info", "biz", "name",
 			"mobi", "example", "test", "invalid", "local", "localhost", "arpa", "online", "site", "xyz", "top", "email",
@@ -143,18 +146,18 @@ final class ReplyText {
 				}
 				int from = trimStart(line, i, end);
 				int to = trimEnd(line, from, end);
-				int kind = (from < to) ? kindOf(line, from, to) : WORDS;
-				if (kind == WORDS && from < to) {
-					int cut = nameAfterEquals(line, from, to);
+				int kind = (from < to) ? tokenKind(line, from, to) : WORDS;
+				if (kind == PLAIN || kind == WORDS) {
+					int cut = (kind == WORDS && from < to) ? nameAfterEquals(line, from, to) : -1;
+					kind = WORDS;
 					if (cut > 0) {
 						end = cut;
 						to = cut;
 					}
 					else if (from > i && line.charAt(from - 1) == '<' && to < end && line.charAt(to) == '>'
 							&& !upperCaseLetters(line, from, to)) {
-						// a path without a domain (<postmaster>, <does-not-exist>); <LF>
-						// and
-						// <CR> stay words
+						// a path without a domain (<postmaster>, <does-not-exist>);
+						// <LF> and <CR> stay words
 						kind = ADDRESS;
 					}
 				}
@@ -430,6 +433,15 @@ final class ReplyText {
 
 	/** What the token {@code line[from, to)} (its punctuation trimmed) is. */
 	static int kindOf(String line, int from, int to) {
+		int kind = tokenKind(line, from, to);
+		return (kind == PLAIN) ? WORDS : kind;
+	}
+
+	/**
+	 * {@link #kindOf}, with {@link #PLAIN} for a token of letters, digits, {@code -} and
+	 * {@code _} only, which nothing inside can cut.
+	 */
+	private static int tokenKind(String line, int from, int to) {
 		int letters = 0;
 		int digits = 0;
 		int dots = 0;
@@ -475,7 +487,7 @@ final class ReplyText {
 		if (dots == 0 && colons == 0 && other == 0 && (digits == 0 || to - from < 10)) {
 			// most tokens: a plain word, or a short one with digits ("rfc5322",
 			// "ofr_506")
-			return WORDS;
+			return PLAIN;
 		}
 		char first = line.charAt(from);
 		if ((first == 'h' || first == 'H' || first == 'f' || first == 'F' || first == 'w' || first == 'W')
