@@ -122,6 +122,10 @@ final class ReplyText {
 			String line = lines.get(l);
 			int length = line.length();
 			int i = textStart(line);
+			if (i > 0) {
+				// a line of the reply itself: the enhanced code it repeats quotes nothing
+				before = ' ';
+			}
 			while (i < length) {
 				char c = line.charAt(i);
 				if (c == ' ' || c == '\t') {
