@@ -42,14 +42,30 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 	 */
 	private static final String[] DELAY_WORDS = { "in", "after", "for", "wait", "within" };
 
-	private static final int PHASES = SmtpCommand.values().length;
+	private static final SmtpCommand[] COMMANDS = SmtpCommand.values();
+
+	private static final int PHASES = COMMANDS.length;
 
 	/** Marks a code and phase no basic rule covers, in {@link #basicByCodeAndPhase}. */
 	private static final Rule NO_BASIC_RULE = new Rule(noBasicRule());
 
 	static final int LATER = -1;
 
-	private static final int DELAY = -2;
+	static final int DELAY = -2;
+
+	/** Owners below this are a phase a wrapper names: {@code PHASE - ordinal}. */
+	private static final int PHASE = -3;
+
+	/**
+	 * How relays and MTAs name the command the remote server answered (Exim "SMTP error
+	 * from remote mail server after RCPT TO:", Postfix "(in reply to RCPT TO command)"),
+	 * with the phase each names, in pairs.
+	 */
+	private static final String[] WRAPPER_PHASES = { "after rcpt to", "RCPT", "in reply to rcpt to command", "RCPT",
+			"after mail from", "MAIL", "in reply to mail from command", "MAIL", "after end of data", "END_OF_DATA",
+			"in reply to end of data command", "END_OF_DATA", "after data", "DATA", "in reply to data command", "DATA",
+			"after initial connection", "CONNECT", "after ehlo", "EHLO", "in reply to ehlo command", "EHLO",
+			"after helo", "HELO", "in reply to helo command", "HELO" };
 
 	/** What a provider's own token weighs against a phrase's length. */
 	private static final int SIGNAL_BONUS = 12;
@@ -133,7 +149,7 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 		this.registry = bySpecificity(registryRules);
 		this.basic = bySpecificity(basicRules);
 		this.basicByCodeAndPhase = new Rule[200 * PHASES];
-		int total = LATER_HINTS.length + DELAY_WORDS.length * 10;
+		int total = LATER_HINTS.length + DELAY_WORDS.length * 10 + WRAPPER_PHASES.length / 2;
 		for (Rule rule : this.textRules) {
 			total += rule.phrases.size() + rule.signals.size();
 		}
@@ -172,10 +188,20 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 				evidence.add(null);
 			}
 		}
+		for (int i = 0; i < WRAPPER_PHASES.length; i += 2) {
+			add(symbols, words(WRAPPER_PHASES[i], true), PHASE - SmtpCommand.valueOf(WRAPPER_PHASES[i + 1]).ordinal(),
+					0);
+			evidence.add(null);
+		}
 		this.automaton = new PhraseAutomaton(symbols);
 		this.phraseSymbols = symbols.toArray(new int[0][]);
 		this.phraseWords = evidence.toArray(new String[0][]);
 		this.phraseEvidence = new AtomicReferenceArray<>(this.phraseWords.length);
+	}
+
+	/** The phase a wrapper phrase's owner stands for. */
+	static SmtpCommand wrapperPhase(int owner) {
+		return COMMANDS[PHASE - owner];
 	}
 
 	/** The symbols of a phrase of the automaton. */
@@ -280,6 +306,7 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 		scan.read(reply.lines());
 		// the enhanced code of the reply a relay's wrapper quotes, when there is one
 		EnhancedStatusCode deciding = scan.given;
+		phase = scan.phase;
 		Rule outcome = null;
 		List<String> evidence = null;
 		int bestPhrase = scan.best;

@@ -13,7 +13,12 @@ final class ReplyScan extends PhraseAutomaton.Reader {
 
 	private final SmtpReply reply;
 
-	private final SmtpCommand phase;
+	/**
+	 * The phase the rules go by: the caller's, or, when the caller gave none, the one a
+	 * relay's wrapper names ({@code after RCPT TO},
+	 * {@code in reply to MAIL FROM command}).
+	 */
+	SmtpCommand phase;
 
 	/**
 	 * The enhanced code the decision goes by: the server's, or that of the reply its text
@@ -61,8 +66,11 @@ final class ReplyScan extends PhraseAutomaton.Reader {
 					this.later = phrase;
 				}
 			}
-			else {
+			else if (owner == DefaultReplyClassifier.DELAY) {
 				this.delay = true;
+			}
+			else if (this.phase == SmtpCommand.ANY) {
+				this.phase = DefaultReplyClassifier.wrapperPhase(owner);
 			}
 			return;
 		}

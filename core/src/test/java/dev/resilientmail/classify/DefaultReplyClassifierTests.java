@@ -144,6 +144,11 @@ class DefaultReplyClassifierTests {
 						POLICY_PERMANENT, FailureReason.SENDER_BLOCKED, false, "5.7.1"),
 				row("550 5.1.8 Domain of sender address bob@nowhere.example does not exist", "MAIL", PERMANENT,
 						FailureReason.DOMAIN_NOT_FOUND, false, "5.1.8"),
+				// the phase a wrapper names counts when the caller gave none
+				row("550 host mx.example.org [192.0.2.7] SMTP error from remote mail server after MAIL FROM:<alice@example.net>: 550 5.1.1 User unknown",
+						"ANY", POLICY_PERMANENT, FailureReason.SENDER_BLOCKED, false, "5.1.1"),
+				row("550 host mx.example.org[192.0.2.7] said: 550 Requested action not taken (in reply to RCPT TO command)",
+						"ANY", PERMANENT, FailureReason.MAILBOX_UNKNOWN, false, "~5.1.1"),
 				// words inside names, addresses and links never decide
 				row("550 Relay denied, see example.org/help/does-not-exist", "RCPT", POLICY_PERMANENT,
 						FailureReason.RELAY_DENIED, false, "~5.7.1"),
