@@ -149,6 +149,9 @@ class PostfixBouncesTests {
 		parameters.put("recipient_delimiter", "+");
 		parameters.put("propagate_unmatched_extensions", "canonical");
 		parameters.put("virtual_alias_maps", "inline:{ " + VERP_RETURN_PATH + "=" + SENDER + " }");
+		// seconds instead of days (Postfix accepts 1s for each); the bounce daemon logs
+		// that
+		// its built-in notice texts, which count hours and days, then read 0
 		parameters.put("maximal_queue_lifetime", "4s");
 		parameters.put("bounce_queue_lifetime", "4s");
 		parameters.put("delay_warning_time", "1s");
