@@ -123,8 +123,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		super(session, urlname, name, isSSL);
 		this.protocol = name;
 		this.capture = new Capture(session.getProperties());
-		this.replies = new ReplyReading(this, super::readServerResponse, this.capture.clock,
-				Capture.positive(session.getProperties(), REPLY_TIMEOUT, 120_000));
+		this.replies = new ReplyReading(this, super::readServerResponse, this.capture.clock, session.getProperties());
 		this.translator = new FailureTranslator(this.capture);
 		this.tuning = new SocketTuning(session.getProperties());
 		this.providerHint = new StreamProviderHint(session.getProperties());

@@ -2,6 +2,7 @@ package dev.resilientmail.transport;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Properties;
 
 import jakarta.mail.MessagingException;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
@@ -38,11 +39,11 @@ final class ReplyReading {
 	/** The server broke the protocol: the reply (or its absence) means nothing. */
 	private boolean protocolError;
 
-	ReplyReading(SMTPTransport transport, AngusRead angus, Clock clock, int timeoutMillis) {
+	ReplyReading(SMTPTransport transport, AngusRead angus, Clock clock, Properties properties) {
 		this.transport = transport;
 		this.angus = angus;
 		this.clock = clock;
-		this.timeoutMillis = timeoutMillis;
+		this.timeoutMillis = Capture.positive(properties, CapturingSmtpTransport.REPLY_TIMEOUT, 120_000);
 	}
 
 	/** A new connection: Angus makes a new reader, and nothing is broken yet. */
