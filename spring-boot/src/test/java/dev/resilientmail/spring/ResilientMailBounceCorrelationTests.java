@@ -67,58 +67,52 @@ class ResilientMailBounceCorrelationTests {
 	@Test
 	void aDsnEchoingTheEnvelopeIdOfASendReachesEveryListenerOnceAsALateOutcome() throws Exception {
 		try (FaultSmtpServer smtp = FaultSmtpServer.builder().extensions("DSN").start()) {
-			this.contextRunner.withInitializer(YamlProperties.from("application-bounces.yml"))
-				.withPropertyValues("spring.mail.host=" + smtp.host(), "spring.mail.port=" + smtp.port(),
-						"resilient-mail.bounces.imap.port=" + greenMail.getImap().getPort())
-				.run((context) -> {
-					assertThat(context).hasNotFailed().hasSingleBean(BounceCorrelator.class);
-					String messageId = send(context.getBean(JavaMailSender.class), "gone@example.net");
-					String mail = command(smtp, "MAIL");
-					assertThat(mail).contains(" RET=HDRS ").contains(" ENVID=");
-					assertThat(command(smtp, "RCPT")).endsWith(" NOTIFY=FAILURE,DELAY ORCPT=rfc822;gone@example.net");
-					String envid = mail.substring(mail.indexOf("ENVID=") + "ENVID=".length());
-					// the reporting MTA's DSN, read twice (sent again, or moved back by
-					// hand)
-					deliver(dsn(envid, messageId, "gone@example.net"));
-					deliver(dsn(envid, messageId, "gone@example.net"));
-					context.getBean(ManualScheduler.class).runNext();
+			sendingTo(smtp, this.contextRunner).run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(BounceCorrelator.class);
+				String messageId = send(context.getBean(JavaMailSender.class), "gone@example.net");
+				String mail = command(smtp, "MAIL");
+				assertThat(mail).contains(" RET=HDRS ").contains(" ENVID=");
+				assertThat(command(smtp, "RCPT")).endsWith(" NOTIFY=FAILURE,DELAY ORCPT=rfc822;gone@example.net");
+				String envid = mail.substring(mail.indexOf("ENVID=") + "ENVID=".length());
+				String returnPath = mail.substring(mail.indexOf('<') + 1, mail.indexOf('>'));
+				// the reporting MTA's DSN, read twice (sent again, or moved back)
+				deliver(dsn(returnPath, envid, messageId, "gone@example.net"));
+				deliver(dsn(returnPath, envid, messageId, "gone@example.net"));
+				context.getBean(ManualScheduler.class).runNext();
 
-					ListenerConfiguration listeners = context.getBean(ListenerConfiguration.class);
-					assertThat(listeners.first).singleElement().satisfies((outcome) -> {
-						assertThat(outcome.messageId()).isEqualTo(bare(messageId));
-						assertThat(outcome.recipient()).isEqualTo("gone@example.net");
-						assertThat(outcome.failed()).isTrue();
-						assertThat(outcome.status()).contains(new EnhancedStatusCode(5, 1, 1));
-						assertThat(outcome.reply())
-							.hasValueSatisfying((reply) -> assertThat(reply.code()).isEqualTo(550));
-						assertThat(outcome.classification().reason()).isEqualTo(FailureReason.MAILBOX_UNKNOWN);
-						assertThat(outcome.matchedBy()).isEqualTo("ENVID");
-					});
-					assertThat(listeners.second).as("every DeliveryListener bean").isEqualTo(listeners.first);
-					List<BounceEvent> events = context.getBean(EventRecorder.class).events;
-					assertThat(events).hasSize(2);
-					assertThat(events.get(0).getLateOutcomes()).isEqualTo(listeners.first);
-					assertThat(events.get(1).getLateOutcomes()).as("the same bounce again").isEmpty();
-					assertThat(events.get(1).getReport().recipients()).hasSize(1);
-					MeterRegistry registry = context.getBean(MeterRegistry.class);
-					assertThat(registry.get(MicrometerBounceMetrics.LATE_OUTCOMES)
-						.tag("outcome", "FAILED")
-						.tag("kind", FailureKind.PERMANENT.name())
-						.tag("reason", FailureReason.MAILBOX_UNKNOWN.name())
-						.tag("matched.by", "ENVID")
-						.counter()
-						.count()).isEqualTo(1);
-					assertThat(registry.find(MicrometerBounceMetrics.LATE_OUTCOMES).counters()).hasSize(1);
+				ListenerConfiguration listeners = context.getBean(ListenerConfiguration.class);
+				assertThat(listeners.first).singleElement().satisfies((outcome) -> {
+					assertThat(outcome.messageId()).isEqualTo(bare(messageId));
+					assertThat(outcome.recipient()).isEqualTo("gone@example.net");
+					assertThat(outcome.failed()).isTrue();
+					assertThat(outcome.status()).contains(new EnhancedStatusCode(5, 1, 1));
+					assertThat(outcome.reply()).hasValueSatisfying((reply) -> assertThat(reply.code()).isEqualTo(550));
+					assertThat(outcome.classification().reason()).isEqualTo(FailureReason.MAILBOX_UNKNOWN);
+					assertThat(outcome.matchedBy()).isEqualTo("ENVID");
 				});
+				assertThat(listeners.second).as("every DeliveryListener bean").isEqualTo(listeners.first);
+				List<BounceEvent> events = context.getBean(EventRecorder.class).events;
+				assertThat(events).hasSize(2);
+				assertThat(events.get(0).getLateOutcomes()).isEqualTo(listeners.first);
+				assertThat(events.get(1).getLateOutcomes()).as("the same bounce again").isEmpty();
+				assertThat(events.get(1).getReport().recipients()).hasSize(1);
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(registry.get(MicrometerBounceMetrics.LATE_OUTCOMES)
+					.tag("outcome", "FAILED")
+					.tag("kind", FailureKind.PERMANENT.name())
+					.tag("reason", FailureReason.MAILBOX_UNKNOWN.name())
+					.tag("matched.by", "ENVID")
+					.counter()
+					.count()).isEqualTo(1);
+				assertThat(registry.find(MicrometerBounceMetrics.LATE_OUTCOMES).counters()).hasSize(1);
+			});
 		}
 	}
 
 	@Test
 	void aBounceToTheVerpReturnPathIsMatchedByItsTokenWhenTheServerOffersNoDsn() throws Exception {
-		this.contextRunner.withInitializer(YamlProperties.from("application-bounces.yml"))
-			.withPropertyValues("spring.mail.host=127.0.0.1", "spring.mail.port=" + greenMail.getSmtp().getPort(),
-					"resilient-mail.dsn.ret=FULL", "resilient-mail.bounces.verp-return-path=bounces@example.com",
-					"resilient-mail.bounces.imap.port=" + greenMail.getImap().getPort())
+		fromReadme(this.contextRunner, "127.0.0.1", greenMail.getSmtp().getPort())
+			.withPropertyValues("resilient-mail.dsn.ret=FULL")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				String messageId = send(context.getBean(JavaMailSender.class), "carol@example.org");
@@ -146,15 +140,13 @@ class ResilientMailBounceCorrelationTests {
 	@Test
 	void theApplicationsCorrelatorRecordsTheSendsAndMatchesTheBounces() throws Exception {
 		try (FaultSmtpServer smtp = FaultSmtpServer.builder().extensions("DSN").start()) {
-			this.contextRunner.withUserConfiguration(OwnCorrelatorConfiguration.class)
-				.withInitializer(YamlProperties.from("application-bounces.yml"))
-				.withPropertyValues("spring.mail.host=" + smtp.host(), "spring.mail.port=" + smtp.port(),
-						"resilient-mail.bounces.imap.port=" + greenMail.getImap().getPort())
+			sendingTo(smtp, this.contextRunner.withUserConfiguration(OwnCorrelatorConfiguration.class))
 				.run((context) -> {
 					assertThat(context).hasNotFailed().hasSingleBean(BounceCorrelator.class);
 					String messageId = send(context.getBean(JavaMailSender.class), "gone@example.net");
 					String mail = command(smtp, "MAIL");
-					deliver(dsn(mail.substring(mail.indexOf("ENVID=") + 6), messageId, "gone@example.net"));
+					deliver(dsn("shop@example.com", mail.substring(mail.indexOf("ENVID=") + 6), messageId,
+							"gone@example.net"));
 					context.getBean(ManualScheduler.class).runNext();
 					assertThat(context.getBean(OwnCorrelatorConfiguration.class).outcomes).singleElement()
 						.satisfies((outcome) -> assertThat(outcome.recipient()).isEqualTo("gone@example.net"));
@@ -192,15 +184,9 @@ class ResilientMailBounceCorrelationTests {
 					resilient-mail.bounces.max-remembered-sends  | many                   | a whole number
 					""")
 	void aBadValueStopsStartupWithItsKeyAndWhatIsAllowed(String key, String value, String allowed) {
-		this.contextRunner.withInitializer(YamlProperties.from("application-bounces.yml"))
-			.withPropertyValues("spring.mail.host=127.0.0.1", "resilient-mail.bounces.imap.port=1", key + "=" + value)
-			.run((context) -> {
-				assertThat(context).hasFailed();
-				FailureAnalysis analysis = new ResilientMailFailureAnalyzer().analyze(context.getStartupFailure());
-				assertThat(analysis).as("analysis of %s", context.getStartupFailure()).isNotNull();
-				assertThat(analysis.getDescription()).contains("'" + key + "'").contains(value).contains(allowed);
-				assertThat(analysis.getAction()).contains(key);
-			});
+		fromReadme(this.contextRunner, "127.0.0.1", 25).withPropertyValues(key + "=" + value)
+			.run((context) -> ResilientMailBounceAutoConfigurationTests.assertStartupFailedNaming(context, key, value,
+					allowed));
 	}
 
 	@Test
@@ -214,6 +200,23 @@ class ResilientMailBounceCorrelationTests {
 							+ " FAILURE and DELAY (resilient-mail.dsn.ret needs it)")
 					.contains("'resilient-mail.dsn.ret' is 'headers': FULL or HDRS");
 			});
+	}
+
+	/**
+	 * The README's application.yml (application-bounces.yml), sending to this server and
+	 * reading the bounces from GreenMail's IMAP, polled by the test.
+	 */
+	private static ApplicationContextRunner fromReadme(ApplicationContextRunner runner, String smtpHost, int smtpPort) {
+		return runner.withInitializer(YamlProperties.from("application-bounces.yml"))
+			.withPropertyValues("spring.mail.host=" + smtpHost, "spring.mail.port=" + smtpPort,
+					"resilient-mail.bounces.imap.host=127.0.0.1",
+					"resilient-mail.bounces.imap.port=" + greenMail.getImap().getPort(),
+					"resilient-mail.bounces.imap.username=bounces", "resilient-mail.bounces.imap.password=secret",
+					"resilient-mail.bounces.imap.idle=false");
+	}
+
+	private static ApplicationContextRunner sendingTo(FaultSmtpServer smtp, ApplicationContextRunner runner) {
+		return fromReadme(runner, smtp.host(), smtp.port());
 	}
 
 	private static String send(JavaMailSender sender, String recipient) throws MessagingException {
@@ -247,11 +250,11 @@ class ResilientMailBounceCorrelationTests {
 	 * An RFC 3464 report as Postfix's bounce daemon writes one for RET=HDRS: the envelope
 	 * id echoed, the returned headers in a {@code text/rfc822-headers} part.
 	 */
-	private static String dsn(String envid, String messageId, String recipient) {
+	private static String dsn(String to, String envid, String messageId, String recipient) {
 		return """
 				Return-Path: <>
 				From: MAILER-DAEMON@mx.example.org (Mail Delivery System)
-				To: shop@example.com
+				To: %4$s
 				Subject: Undelivered Mail Returned to Sender
 				Auto-Submitted: auto-replied
 				MIME-Version: 1.0
@@ -302,7 +305,7 @@ class ResilientMailBounceCorrelationTests {
 				Message-ID: %2$s
 
 				--4F2A1C0B5E.1733130000/mx.example.org--
-				""".formatted(envid, messageId, recipient).replace("\n", "\r\n");
+				""".formatted(envid, messageId, recipient, to).replace("\n", "\r\n");
 	}
 
 	/** Exim's bounce, which carries no DSN fields; sent to the VERP address. */
