@@ -47,6 +47,23 @@ class ReplyCorpusTests {
 	 */
 	private static final long HELD_OUT_SUPPRESSIONS_KNOWN = 2;
 
+	/**
+	 * Reasons that name a failure with no reply text (the client raises them: no reply,
+	 * or a certificate it refused), so the corpus can hold no row of them.
+	 */
+	private static final Set<FailureReason> NEVER_A_REPLY = Set.of(FailureReason.CONNECTION_FAILED,
+			FailureReason.TLS_CERTIFICATE);
+
+	private static final int ROWS_PER_REASON = 20;
+
+	/**
+	 * Real, sourced replies that say nothing at all are rare: most generic texts carry an
+	 * enhanced code or wording that the guide maps to a reason. The corpus holds this
+	 * many UNKNOWN rows, short of {@link #ROWS_PER_REASON}; this floor only lets the
+	 * number rise.
+	 */
+	private static final int UNKNOWN_ROWS_KNOWN = 13;
+
 	private static List<Row> rows;
 
 	private static List<Scored> scored;
@@ -61,6 +78,7 @@ class ReplyCorpusTests {
 					new Scored(row, classifier.classify(SmtpReply.parse(row.reply()), SmtpCommand.parse(row.phase()))));
 		}
 		StringBuilder report = new StringBuilder();
+		report.append(rowsPerReason());
 		report.append(Part.summary("held-out third", part(Row::heldOut)))
 			.append(Part.summary("tuned part", part((row) -> !row.heldOut())))
 			.append(Part.summary("shared 99 rows", part(Row::shared)))
@@ -85,6 +103,21 @@ class ReplyCorpusTests {
 		assertThat(providers).hasSizeGreaterThanOrEqualTo(25);
 		long heldOut = rows.stream().filter(Row::heldOut).count();
 		assertThat(heldOut).as("held-out third").isBetween(rows.size() / 4L, rows.size() / 2L);
+	}
+
+	@Test
+	void everyReasonThatComesAsReplyTextHasRows() {
+		Map<FailureReason, Long> counts = countsByReason();
+		for (FailureReason reason : FailureReason.values()) {
+			long count = counts.getOrDefault(reason, 0L);
+			if (NEVER_A_REPLY.contains(reason)) {
+				assertThat(count).as(reason + " never comes as reply text").isZero();
+			}
+			else {
+				assertThat(count).as(reason.name())
+					.isGreaterThanOrEqualTo((reason == FailureReason.UNKNOWN) ? UNKNOWN_ROWS_KNOWN : ROWS_PER_REASON);
+			}
+		}
 	}
 
 	@Test
@@ -114,6 +147,20 @@ class ReplyCorpusTests {
 		assertThat(part.falseSuppressions()).as(report).isZero();
 		assertThat(part.kindMatches()).as(report).isEqualTo(part.size());
 		assertThat(part.retryMatches()).as(report).isEqualTo(part.size());
+	}
+
+	private static Map<FailureReason, Long> countsByReason() {
+		Map<FailureReason, Long> counts = new EnumMap<>(FailureReason.class);
+		rows.forEach((row) -> counts.merge(row.reason(), 1L, Long::sum));
+		return counts;
+	}
+
+	private static String rowsPerReason() {
+		StringBuilder out = new StringBuilder(String.format("rows per reason (all %d):", rows.size()));
+		countsByReason().forEach((reason, count) -> out.append(' ').append(reason).append(' ').append(count));
+		out.append(String.format("%nno reply text by nature, so no rows: "))
+			.append(NEVER_A_REPLY.stream().map(Enum::name).sorted().toList());
+		return out.append(String.format("%n%n")).toString();
 	}
 
 	private static List<Scored> part(Predicate<Row> which) {

@@ -7,9 +7,10 @@ quoted on public pages, and the shared 99 rows. Labels: labels.py (by hand) and 
 Sisimai's own reason for the unreviewed Sisimai rows; kind and retry follow from code and reason by
 CLASSIFICATION.md section 2. The held-out third is fixed by a hash of the reply text.
 """
-import hashlib, json, re, sys
-sys.path.insert(0, '/tmp/cls')
-from labels import R, P, CSRC, RHOST, SFM, SIS, SISIMAI, PAGES, MADDY, HARAKA, PFREF
+import hashlib, json, os, re, sys
+# labels.py beside this script; the extracted inputs (csrc.json, sis.json, ...) in /tmp/cls
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from labels import R, P, CSRC, RHOST, SFM, SIS, SISIMAI, PAGES, MADDY, HARAKA, PFREF, ADDED
 
 POLICY = {'SENDER_BLOCKED', 'SENDER_AUTHENTICATION', 'AUTHENTICATION_REQUIRED', 'RELAY_DENIED', 'CONTENT_REJECTED'}
 LATER = re.compile(r'try (again )?later|retry later|try again in|please try again|essayer plus tard', re.I)
@@ -144,6 +145,9 @@ for i, label in PFREF.items():
 
 for source, label, reply in PAGES:
     add(reply, label, source, 'page: ' + re.sub(r'https?://(www\.)?', '', source).split('/')[0])
+
+for source, provider, label, reply in ADDED:
+    add(reply, label, source, provider)
 
 seen = set(); out = []
 for r in rows:
