@@ -46,6 +46,9 @@ public final class BounceMailbox implements AutoCloseable {
 
 	private ScheduledFuture<?> task;
 
+	/** The folder an IDLE waits on, so that {@link #close()} can end the wait. */
+	private Folder idling;
+
 	private volatile boolean closed;
 
 	private BounceMailbox(Builder settings) {
@@ -129,8 +132,10 @@ public final class BounceMailbox implements AutoCloseable {
 			}
 		}
 		catch (MessagingException | RuntimeException ex) {
-			logger.warn("Bounce mailbox: reading {} failed, trying again in {}: {}", this.settings.folder,
-					this.settings.pollInterval, ex.toString());
+			if (!this.closed) {
+				logger.warn("Bounce mailbox: reading {} failed, trying again in {}: {}", this.settings.folder,
+						this.settings.pollInterval, ex.toString());
+			}
 		}
 		synchronized (this.lock) {
 			if (!this.closed) {
@@ -142,20 +147,37 @@ public final class BounceMailbox implements AutoCloseable {
 	/** Whether the server offers IDLE (RFC 2177). */
 	boolean supportsIdle() throws MessagingException {
 		synchronized (this.lock) {
-			return this.connection.supportsIdle();
+			// a closed mailbox must not connect again
+			return !this.closed && this.connection.supportsIdle();
 		}
 	}
 
 	private void idleOnce() throws MessagingException {
 		Folder folder;
 		synchronized (this.lock) {
+			if (this.closed) {
+				return;
+			}
 			folder = this.connection.folder(this.settings.folder);
+			folder.open(Folder.READ_ONLY);
+			this.idling = folder;
 		}
-		ImapConnection.waitForChange(folder);
+		try {
+			ImapConnection.waitForChange(folder);
+		}
+		finally {
+			synchronized (this.lock) {
+				this.idling = null;
+			}
+			if (folder.isOpen()) {
+				folder.close(false);
+			}
+		}
 	}
 
 	/**
-	 * Stops reading and closes the connection; a poll under way finishes first.
+	 * Stops reading and closes the connection; a poll under way finishes first, an IDLE
+	 * wait ends at once.
 	 */
 	@Override
 	public void close() {
@@ -163,6 +185,16 @@ public final class BounceMailbox implements AutoCloseable {
 		synchronized (this.lock) {
 			if (this.task != null) {
 				this.task.cancel(false);
+			}
+			if (this.idling != null) {
+				// closing the folder from this thread ends the IDLE (DONE), so the
+				// reading thread returns; closing the store alone does not
+				try {
+					this.idling.close(false);
+				}
+				catch (MessagingException | IllegalStateException ex) {
+					logger.debug("Bounce mailbox: ending IDLE failed", ex);
+				}
 			}
 			this.connection.close();
 		}
