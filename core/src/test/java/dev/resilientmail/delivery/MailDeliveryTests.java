@@ -387,6 +387,26 @@ class MailDeliveryTests {
 	}
 
 	@Test
+	void asyncMessageWithoutRecipientsFailsItsFutureBeforeConnecting(FaultSmtpServer server) throws Exception {
+		this.delivery = delivery(server, policy());
+		MimeMessage message = new MimeMessage(Session.getInstance(new Properties()));
+		message.setFrom("sender@example.com");
+		message.setText("no one to send to");
+
+		assertThat(this.delivery.sendAsync(message)).isCompletedExceptionally()
+			.failsWithin(Duration.ZERO)
+			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(MessagingException.class)
+			.withMessageContaining("no recipients");
+		assertThat(this.delivery.sendAsync(null)).failsWithin(Duration.ZERO)
+			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(NullPointerException.class);
+		assertThat(server.connectionCount()).isZero();
+	}
+
+	@Test
 	void invalidPolicyValuesNameTheFieldAndTheAllowedRange() {
 		assertThatIllegalArgumentException().isThrownBy(() -> DeliveryPolicy.builder().maxAttempts(0))
 			.withMessageContaining("maxAttempts")
