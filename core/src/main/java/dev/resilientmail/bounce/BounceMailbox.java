@@ -10,9 +10,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import jakarta.mail.Flags;
 import jakarta.mail.Folder;
-import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,30 +75,7 @@ public final class BounceMailbox implements AutoCloseable {
 			Folder folder = this.connection.folder(this.settings.folder);
 			Folder processed = this.connection.target(this.settings.processedFolder);
 			Folder failed = this.connection.target(this.settings.failedFolder);
-			folder.open(Folder.READ_WRITE);
-			try {
-				int handled = 0;
-				for (Message message : folder.getMessages()) {
-					if (message.isSet(Flags.Flag.DELETED)) {
-						continue;
-					}
-					String problem = this.handoff.problem(message);
-					Folder destination = (problem == null) ? processed : failed;
-					if (problem != null) {
-						logger.warn("Bounce mailbox: message {} moved to {}: {}", message.getMessageNumber(),
-								destination.getFullName(), problem);
-					}
-					// copy first: the message leaves this folder only once it is stored
-					// there
-					folder.copyMessages(new Message[] { message }, destination);
-					message.setFlag(Flags.Flag.DELETED, true);
-					handled++;
-				}
-				return handled;
-			}
-			finally {
-				folder.close(true);
-			}
+			return this.handoff.moveAll(folder, processed, failed);
 		}
 	}
 
