@@ -10,9 +10,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import jakarta.mail.Flags;
 import jakarta.mail.Folder;
-import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +44,9 @@ public final class BounceMailbox implements AutoCloseable {
 
 	private ScheduledFuture<?> task;
 
+	/** The folder an IDLE waits on, so that {@link #close()} can end the wait. */
+	private Folder idling;
+
 	private volatile boolean closed;
 
 	private BounceMailbox(Builder settings) {
@@ -74,30 +75,7 @@ public final class BounceMailbox implements AutoCloseable {
 			Folder folder = this.connection.folder(this.settings.folder);
 			Folder processed = this.connection.target(this.settings.processedFolder);
 			Folder failed = this.connection.target(this.settings.failedFolder);
-			folder.open(Folder.READ_WRITE);
-			try {
-				int handled = 0;
-				for (Message message : folder.getMessages()) {
-					if (message.isSet(Flags.Flag.DELETED)) {
-						continue;
-					}
-					String problem = this.handoff.problem(message);
-					Folder destination = (problem == null) ? processed : failed;
-					if (problem != null) {
-						logger.warn("Bounce mailbox: message {} moved to {}: {}", message.getMessageNumber(),
-								destination.getFullName(), problem);
-					}
-					// copy first: the message leaves this folder only once it is stored
-					// there
-					folder.copyMessages(new Message[] { message }, destination);
-					message.setFlag(Flags.Flag.DELETED, true);
-					handled++;
-				}
-				return handled;
-			}
-			finally {
-				folder.close(true);
-			}
+			return this.handoff.moveAll(folder, processed, failed);
 		}
 	}
 
@@ -129,8 +107,10 @@ public final class BounceMailbox implements AutoCloseable {
 			}
 		}
 		catch (MessagingException | RuntimeException ex) {
-			logger.warn("Bounce mailbox: reading {} failed, trying again in {}: {}", this.settings.folder,
-					this.settings.pollInterval, ex.toString());
+			if (!this.closed) {
+				logger.warn("Bounce mailbox: reading {} failed, trying again in {}: {}", this.settings.folder,
+						this.settings.pollInterval, ex.toString());
+			}
 		}
 		synchronized (this.lock) {
 			if (!this.closed) {
@@ -142,20 +122,37 @@ public final class BounceMailbox implements AutoCloseable {
 	/** Whether the server offers IDLE (RFC 2177). */
 	boolean supportsIdle() throws MessagingException {
 		synchronized (this.lock) {
-			return this.connection.supportsIdle();
+			// a closed mailbox must not connect again
+			return !this.closed && this.connection.supportsIdle();
 		}
 	}
 
 	private void idleOnce() throws MessagingException {
 		Folder folder;
 		synchronized (this.lock) {
+			if (this.closed) {
+				return;
+			}
 			folder = this.connection.folder(this.settings.folder);
+			folder.open(Folder.READ_ONLY);
+			this.idling = folder;
 		}
-		ImapConnection.waitForChange(folder);
+		try {
+			ImapConnection.waitForChange(folder);
+		}
+		finally {
+			synchronized (this.lock) {
+				this.idling = null;
+			}
+			if (folder.isOpen()) {
+				folder.close(false);
+			}
+		}
 	}
 
 	/**
-	 * Stops reading and closes the connection; a poll under way finishes first.
+	 * Stops reading and closes the connection; a poll under way finishes first, an IDLE
+	 * wait ends at once.
 	 */
 	@Override
 	public void close() {
@@ -163,6 +160,16 @@ public final class BounceMailbox implements AutoCloseable {
 		synchronized (this.lock) {
 			if (this.task != null) {
 				this.task.cancel(false);
+			}
+			if (this.idling != null) {
+				// closing the folder from this thread ends the IDLE (DONE), so the
+				// reading thread returns; closing the store alone does not
+				try {
+					this.idling.close(false);
+				}
+				catch (MessagingException | IllegalStateException ex) {
+					logger.debug("Bounce mailbox: ending IDLE failed", ex);
+				}
 			}
 			this.connection.close();
 		}

@@ -63,24 +63,17 @@ final class ImapConnection {
 	}
 
 	/**
-	 * Waits until the server announces a change in the folder (or the connection ends).
+	 * Waits until the server announces a change in the open folder (or the connection
+	 * ends, or another thread closes the folder).
 	 */
 	static void waitForChange(Folder folder) throws MessagingException {
 		if (folder instanceof IMAPFolder imap) {
-			imap.open(Folder.READ_ONLY);
-			try {
-				// a message that arrived after the poll would otherwise wait for the next
-				// change the server announces
-				if (imap.getMessageCount() - imap.getDeletedMessageCount() > 0) {
-					return;
-				}
-				imap.idle(true);
+			// a message that arrived after the poll would otherwise wait for the next
+			// change the server announces
+			if (imap.getMessageCount() - imap.getDeletedMessageCount() > 0) {
+				return;
 			}
-			finally {
-				if (imap.isOpen()) {
-					imap.close(false);
-				}
-			}
+			imap.idle(true);
 		}
 	}
 

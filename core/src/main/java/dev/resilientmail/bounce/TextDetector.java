@@ -31,8 +31,17 @@ final class TextDetector {
 	 * An address where reports put recipients: first on the line, perhaps after a label.
 	 */
 	private static final Pattern ANCHOR = Pattern.compile(
-			"^\\s*(?:[-*>•+]+\\s*)?(?:[45]\\d\\d[ -]+)?(?:([A-Za-z][A-Za-z0-9 _-]{0,30}?)\\s*:\\s*)?(?:rfc822;\\s*)?[<\"'(\\[]?("
+			"^\\s*(?:[-*>•+]+\\s*)?(?:In:\\s+)?(?:[45]\\d\\d[ -]+)?(?:([A-Za-z][A-Za-z0-9 _-]{0,30}?)\\s*:\\s*)?(?:rfc822;\\s*)?[<\"'(\\[]?("
 					+ ADDRESS.pattern() + ")[>\"')\\]]?(?=$|[\\s:;,.(<>]|\\.\\.\\.)");
+
+	/**
+	 * What may follow a recipient line's first address when that address is only the
+	 * display part of a name-addr: {@code a@x <b@y>} (Exim quoting a header), or
+	 * Exchange's {@code a@x (a@x)<mailto:b@y>}; the address in angle brackets is the
+	 * recipient (RFC 5322 3.4), the link's target in Exchange's.
+	 */
+	private static final Pattern NAME_ADDR_TAIL = Pattern
+		.compile("^[\"')]?\\s*(?:\\([^()]{0,200}\\)\\s*)?<(?:mailto:)?(" + ADDRESS.pattern() + ")>");
 
 	/** Labels whose address is not a recipient. */
 	private static final Set<String> NOT_RECIPIENT_LABELS = Set.of("from", "sender", "reply-to", "return-path",
@@ -45,10 +54,13 @@ final class TextDetector {
 			"failed recipient", "failed recipients", "failed address", "email", "e-mail", "mailbox", "user",
 			"invalid recipient", "destination", "to address");
 
-	private static final List<String> SENDER_KEYWORDS = List.of("mail from", "envelope-from", "sender");
+	private static final List<String> SENDER_KEYWORDS = List.of("mail", "envelope-from", "sender");
 
+	/**
+	 * A sender, also where a transcript wraps the command ({@code MAIL\n FROM:<...>}).
+	 */
 	private static final Pattern MAIL_FROM = Pattern
-		.compile("(?i)(?:mail from|envelope-from|sender)\\s*:?\\s*<(" + ADDRESS.pattern() + ")>");
+		.compile("(?i)(?:mail\\s+from|envelope-from|sender)\\s*:?\\s*<(" + ADDRESS.pattern() + ")>");
 
 	private static final Pattern REPLY_CODE = Pattern.compile("(?<![\\w.])[45][0-5]\\d(?![\\w.])");
 
@@ -136,10 +148,17 @@ final class TextDetector {
 				continue;
 			}
 			String address = clean(matcher.group(2));
+			int end = matcher.end(2);
+			Matcher named = NAME_ADDR_TAIL.matcher(lines.get(i)).region(end, lines.get(i).length());
+			boolean bracketed = matcher.start(2) > 0 && lines.get(i).charAt(matcher.start(2) - 1) == '<';
+			if (!bracketed && named.lookingAt()) {
+				address = clean(named.group(1));
+				end = named.end();
+			}
 			if (excluded.contains(address.toLowerCase(Locale.ROOT))) {
 				continue;
 			}
-			anchors.add(new int[] { i, matcher.end(2) });
+			anchors.add(new int[] { i, end });
 			addresses.add(address);
 			labels.add((label != null && !NEUTRAL_LABELS.contains(label.trim().toLowerCase(Locale.ROOT)))
 					? label.trim() + ": " : "");

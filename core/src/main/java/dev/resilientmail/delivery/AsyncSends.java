@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
 
 import dev.resilientmail.DeliveryReport;
 import dev.resilientmail.SmtpFailure;
@@ -63,11 +64,21 @@ final class AsyncSends implements DeferredRetryStore.Runner {
 		parts.retries().start(this);
 	}
 
-	CompletableFuture<DeliveryReport> submit(MessageAttempts attempts) {
-		CompletableFuture<DeliveryReport> future = new CompletableFuture<>();
-		this.idle.put(future, attempts);
-		run(future, attempts, null, () -> waitForPermit(attempts, future, null));
-		return future;
+	/**
+	 * Starts sending a message; one that cannot be sent at all (null, no recipients,
+	 * headers that cannot be updated) fails the future at once.
+	 */
+	CompletableFuture<DeliveryReport> submit(MimeMessage message) {
+		try {
+			MessageAttempts attempts = new MessageAttempts(message, this.parts);
+			CompletableFuture<DeliveryReport> future = new CompletableFuture<>();
+			this.idle.put(future, attempts);
+			run(future, attempts, null, () -> waitForPermit(attempts, future, null));
+			return future;
+		}
+		catch (MessagingException | RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
 	}
 
 	@Override

@@ -84,6 +84,13 @@ final class DeliverySetup {
 		this.protocol = protocol;
 	}
 
+	/** The threads for {@code sendAsync}: as set, else one per pooled connection. */
+	int asyncThreadCount() {
+		// with fewer, connections sit idle while messages wait (two threads sent no
+		// faster over four or eight connections)
+		return (this.asyncThreads > 0) ? this.asyncThreads : this.policy.pool().maxConnections();
+	}
+
 	void asyncThreads(int threads) {
 		if (threads < 1) {
 			throw new IllegalArgumentException("asyncThreads must be at least 1, got " + threads);

@@ -55,10 +55,7 @@ public final class MailDelivery implements AutoCloseable {
 		this.sleeper = setup.sleeper;
 		this.settings = SessionSettings.of(setup);
 		this.parts = MessageAttempts.Parts.of(setup, this.settings);
-		// one thread per connection by default: with fewer, connections sit idle while
-		// messages wait (two threads sent no faster over four or eight connections)
-		int threads = (setup.asyncThreads > 0) ? setup.asyncThreads : this.policy.pool().maxConnections();
-		this.async = new AsyncSends(threads, this.parts);
+		this.async = new AsyncSends(setup.asyncThreadCount(), this.parts);
 	}
 
 	/**
@@ -125,12 +122,7 @@ public final class MailDelivery implements AutoCloseable {
 	 * @see #close() what a send gets after close()
 	 */
 	public CompletableFuture<DeliveryReport> sendAsync(MimeMessage message) {
-		try {
-			return this.async.submit(new MessageAttempts(message, this.parts));
-		}
-		catch (MessagingException | RuntimeException ex) {
-			return CompletableFuture.failedFuture(ex);
-		}
+		return this.async.submit(message);
 	}
 
 	/**

@@ -79,7 +79,8 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	/** What this connection sent and was answered (the pipeline feeds it too). */
 	final Capture capture;
 
-	private final int replyTimeoutMillis;
+	/** Reads the replies, bounded (the pipeline reads and ends through it too). */
+	final ReplyReading replies;
 
 	private final String protocol;
 
@@ -94,13 +95,6 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	private final EnvelopeParameters envelope;
 
 	private MessageDataStream dataStream;
-
-	BoundedLineInputStream reader;
-
-	/** The server broke the protocol: the reply (or its absence) means nothing. */
-	boolean protocolError;
-
-	private boolean readingReply;
 
 	private Secrets secrets = Secrets.NONE;
 
@@ -129,7 +123,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		super(session, urlname, name, isSSL);
 		this.protocol = name;
 		this.capture = new Capture(session.getProperties());
-		this.replyTimeoutMillis = Capture.positive(session.getProperties(), REPLY_TIMEOUT, 120_000);
+		this.replies = new ReplyReading(this, super::readServerResponse, this.capture.clock, session.getProperties());
 		this.translator = new FailureTranslator(this.capture);
 		this.tuning = new SocketTuning(session.getProperties());
 		this.providerHint = new StreamProviderHint(session.getProperties());
@@ -188,8 +182,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	protected synchronized boolean protocolConnect(String host, int port, String user, String password)
 			throws MessagingException {
 		this.tuning.check();
-		this.protocolError = false;
-		this.reader = null;
+		this.replies.connecting();
 		this.pipeline.reset();
 		this.secrets = Secrets.of(user, password);
 		long from = this.capture.position();
@@ -198,7 +191,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 			return super.protocolConnect(host, port, user, password);
 		}
 		catch (MessagingException ex) {
-			SmtpFailure failure = this.translator.connectFailure(ex, from, this.protocolError, host,
+			SmtpFailure failure = this.translator.connectFailure(ex, from, this.replies.protocolError(), host,
 					getRequireStartTLS() && !supportsExtension("STARTTLS"));
 			Capture.log.warn("connect to {}:{} failed: {}", host, port, failure.getMessage());
 			this.capture.notifyFailed(failure);
@@ -240,41 +233,21 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		// the greeting is the first read on a new socket (and the EHLO reply after
 		// STARTTLS on the layered one): tune it before the client writes anything
 		this.tuning.apply(AngusInternals.socket(this));
-		BoundedLineInputStream bounded = AngusInternals.boundedReader(this, this.reader, this.capture.clock,
-				this.replyTimeoutMillis);
-		this.reader = bounded;
-		if (bounded != null) {
-			bounded.startReply();
-		}
 		int code;
-		this.readingReply = true;
 		try {
-			code = super.readServerResponse();
+			code = this.replies.read();
 		}
 		catch (MessagingException ex) {
-			if (ex.getCause() instanceof BoundedLineInputStream.ReplyTooLongException) {
-				this.protocolError = true;
-				AngusInternals.abort(bounded);
-			}
-			else if (ex.getCause() instanceof IOException) {
-				AngusInternals.closeWithoutWaiting(this);
-			}
 			// the connection is gone: no reply owed for pipelined commands will come
 			this.pipeline.reset();
 			this.capture.replied(null);
 			throw ex;
 		}
-		finally {
-			this.readingReply = false;
-		}
 		String reply = getLastServerResponse();
 		if (reply != null && reply != super.getLastServerResponse()) {
 			AngusInternals.replaceLastResponse(this, reply);
 		}
-		if (code == -1 && reply != null && !reply.isEmpty() && !reply.equals("[EOF]")) {
-			this.protocolError = true;
-		}
-		this.capture.replied((code == -1 && !this.protocolError) ? null : reply);
+		this.capture.replied(this.replies.recorded(code, reply));
 		this.pipeline.replied(code);
 		return code;
 	}
@@ -333,13 +306,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 	 */
 	@Override
 	public synchronized void close() throws MessagingException {
-		if (this.readingReply) {
-			// Angus closes from inside readServerResponse when a reply has no numeric
-			// code; its QUIT would read the next garbage line and close again, once per
-			// line of an endless stream (and break the transcript): end the connection
-			// here, the next command fails and Angus finishes the close
-			this.protocolError = true;
-			AngusInternals.abort(this.reader);
+		if (this.replies.abortIfReading()) {
 			return;
 		}
 		try {
@@ -366,7 +333,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 		}
 		Transaction transaction = new Transaction(recipients);
 		long start = this.capture.position();
-		this.protocolError = false;
+		this.replies.beginMessage();
 		this.capture.begin(transaction);
 		ClassLoader caller = this.providerHint.enter();
 		this.pipeline.begin(message);
@@ -381,7 +348,7 @@ public class CapturingSmtpTransport extends SMTPTransport {
 				// refused before anything was sent (not a MimeMessage, not connected)
 				throw ex;
 			}
-			SmtpFailure failure = this.translator.messageFailure(ex, transaction, this.protocolError);
+			SmtpFailure failure = this.translator.messageFailure(ex, transaction, this.replies.protocolError());
 			Capture.log.warn("send failed: {}", failure.getMessage());
 			this.capture.notifyFailed(failure);
 			throw failure;

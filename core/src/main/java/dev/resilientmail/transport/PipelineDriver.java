@@ -75,7 +75,7 @@ final class PipelineDriver {
 	void replied(int code) throws MessagingException {
 		String outOfOrder = this.pipeline.replied(code);
 		if (outOfOrder != null) {
-			this.transport.protocolError = true;
+			this.transport.replies.markProtocolError();
 			end(outOfOrder);
 		}
 	}
@@ -84,7 +84,7 @@ final class PipelineDriver {
 	void beforeBody() throws MessagingException {
 		if (this.pipeline.batchSent() && AngusInternals.unreadReplies(this.transport)) {
 			// more replies than pipelined commands: which one answered what is unknown
-			this.transport.protocolError = true;
+			this.transport.replies.markProtocolError();
 			end("the server sent more replies than the pipelined commands asked for");
 		}
 	}
@@ -127,7 +127,7 @@ final class PipelineDriver {
 			return false;
 		}
 		if (AngusInternals.unreadReplies(this.transport)) {
-			this.transport.protocolError = true;
+			this.transport.replies.markProtocolError();
 			end("the server sent a reply nobody asked for before MAIL FROM");
 		}
 		this.transport.capture.commandSent(mail);
@@ -164,7 +164,7 @@ final class PipelineDriver {
 	/** Ends the connection before any of the message is sent. */
 	private void end(String why) throws MessagingException {
 		this.pipeline.reset();
-		AngusInternals.abort(this.transport.reader);
+		this.transport.replies.abort();
 		Capture.log.warn("pipelining: {}", why);
 		throw new MessagingException(why);
 	}

@@ -44,8 +44,8 @@ class BounceCorpusTests {
 			"kind", 95.0, "reason", 88.0, "retry", 95.0);
 
 	/** What this parser reaches on the corpus, percent: a drop below fails the build. */
-	private static final Map<String, Double> FLOORS = Map.of("recipients", 97.5, "status", 97.5, "action", 96.0, "kind",
-			95.5, "reason", 88.0, "retry", 95.5);
+	private static final Map<String, Double> FLOORS = Map.of("recipients", 98.0, "status", 98.0, "action", 97.0, "kind",
+			96.5, "reason", 89.0, "retry", 96.5);
 
 	/** The target: no live recipient reported as unknown with retry=no. */
 	private static final int MAX_FALSE_SUPPRESSIONS = 0;

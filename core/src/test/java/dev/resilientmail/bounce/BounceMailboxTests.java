@@ -6,7 +6,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -121,6 +125,36 @@ class BounceMailboxTests {
 			assertThat(mailbox.supportsIdle()).isTrue();
 		}
 		assertThat(count("processed")).isEqualTo(2);
+	}
+
+	@Test
+	void closeEndsAnIdleWaitUnderWayAndTheReadingThreadReturns() throws Exception {
+		ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor();
+		BlockingQueue<BounceReport> read = new LinkedBlockingQueue<>();
+		try {
+			deliver(BOUNCE);
+			BounceMailbox mailbox = mailbox(read::add).scheduler(thread).build();
+			mailbox.start();
+			// read, then the thread goes on to IDLE on the empty folder
+			assertThat(read.poll(10, TimeUnit.SECONDS)).isNotNull();
+			mailbox.close();
+			thread.shutdown();
+			assertThat(thread.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+		}
+		finally {
+			thread.shutdownNow();
+		}
+		assertThat(count("processed")).isEqualTo(1);
+	}
+
+	@Test
+	void closedMailboxDoesNotConnectAgain() throws Exception {
+		BounceMailbox mailbox = mailbox(this.reports::add).build();
+		assertThat(mailbox.supportsIdle()).isTrue();
+		mailbox.close();
+		// a reading thread that finished its poll just as close() ran asks this next; a
+		// new connection would IDLE on it with no one left to end the wait
+		assertThat(mailbox.supportsIdle()).isFalse();
 	}
 
 	@Test

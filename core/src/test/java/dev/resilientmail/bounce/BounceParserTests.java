@@ -10,6 +10,8 @@ import java.util.Properties;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.resilientmail.bounce.BounceReport.Type;
 import dev.resilientmail.bounce.BouncedRecipient.Action;
@@ -171,6 +173,64 @@ class BounceParserTests {
 		assertThat(bob.phase()).isEqualTo(SmtpCommand.RCPT);
 		assertThat(bob.status()).contains(EnhancedStatusCode.parse("5.2.2"));
 		assertThat(bob.classification().reason()).isEqualTo(FailureReason.MAILBOX_FULL);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					Exim quoting a To field   | This message was created automatically by mail delivery software. | '  alice@example.com <bob@example.net>: malformed address: <bob@example.net> may not follow alice@example.com'
+					Exchange's mailto link    | Delivery has failed to these recipients or groups:                | 'bob.old@example.net (bob.old@example.net)<mailto:bob@example.net>'
+					a display part in quotes  | This message was created automatically by mail delivery software. | '  "bob.old@example.net" <bob@example.net>: unknown user'
+					""")
+	void aRecipientLineWithADisplayPartNamesTheAddressInAngleBrackets(String shape, String intro, String line) {
+		BounceReport report = parse("""
+				From: Mail Delivery System <MAILER-DAEMON@mx.example.org>
+				To: sender@example.com
+				Subject: Undeliverable: hello
+
+				%s
+
+				%s
+				The email address couldn't be found. 550 5.1.1 User unknown
+				""".formatted(intro, line));
+		assertThat(report.recipients()).as(shape)
+			.extracting(BouncedRecipient::recipient)
+			.containsExactly("bob@example.net");
+	}
+
+	@Test
+	void aSessionTranscriptNamesTheRcptRecipientNotTheSenderItWrapsOntoTheNextLine() {
+		BounceReport report = parse("""
+				From: MAILER-DAEMON@mx.example.org (Mail Delivery System)
+				To: postmaster@mx.example.org (Postmaster)
+				Subject: Postfix SMTP server: errors from localhost[127.0.0.1]
+
+				Transcript of session follows.
+
+				 Out: 220 mx.example.org ESMTP
+				 In:  EHLO client.example.org
+				 Out: 250-mx.example.org
+				 Out: 250 DSN
+				 In:  MAIL
+				     FROM:<bounces+1f2e@shop.example.com>
+				     SIZE=20088
+				 Out: 250 2.1.0 Ok
+				 In:  RCPT TO:<bob@example.net> ORCPT=rfc822;bob@example.net
+				 Out: 250 2.1.5 Ok
+				 In:  DATA
+				 Out: 354 End data with <CR><LF>.<CR><LF>
+				 Out: 451 4.3.0 Error: queue file write error
+				 In:  QUIT
+				 Out: 221 2.0.0 Bye
+
+				For other details, see the local mail logfile
+				""");
+		assertThat(report.type()).isEqualTo(Type.BOUNCE);
+		assertThat(report.recipients()).singleElement().satisfies((bob) -> {
+			assertThat(bob.recipient()).isEqualTo("bob@example.net");
+			assertThat(bob.status()).contains(EnhancedStatusCode.parse("4.3.0"));
+			assertThat(bob.classification().kind()).isEqualTo(FailureKind.TRANSIENT);
+		});
 	}
 
 	@Test

@@ -383,6 +383,17 @@ class MailDeliveryTests {
 			.withMessageContaining("no recipients");
 		assertThatExceptionOfType(NullPointerException.class).isThrownBy(() -> this.delivery.send(null))
 			.withMessageContaining("message");
+		// sendAsync says so through its future
+		assertThat(this.delivery.sendAsync(message)).isCompletedExceptionally()
+			.failsWithin(Duration.ZERO)
+			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(MessagingException.class)
+			.withMessageContaining("no recipients");
+		assertThat(this.delivery.sendAsync(null)).failsWithin(Duration.ZERO)
+			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(NullPointerException.class);
 		assertThat(server.connectionCount()).isZero();
 	}
 

@@ -1,5 +1,8 @@
 package dev.resilientmail.it;
 
+import java.util.Map;
+import java.util.function.Supplier;
+
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -16,13 +19,32 @@ import org.slf4j.LoggerFactory;
  * line and the JUnit abort reason), except in CI ({@code CI=true}), where that is a
  * failure; with the programs present but not running as root it fails, saying why (see
  * {@link PostfixEnvironment#decide()}). A failing test gets the tails of Postfix's and
- * postgrey's logs printed.
+ * postgrey's logs printed. A test class whose Postfix needs settings of its own (where
+ * mail for a domain goes, queue lifetimes) gives them as {@code main.cf} parameters; they
+ * are asked for when Postfix starts, so they may name the ports of servers that other
+ * extensions, ordered before this one, started.
  */
 final class PostfixExtension implements BeforeAllCallback, AfterAllCallback, TestExecutionExceptionHandler {
 
 	private static final Logger log = LoggerFactory.getLogger(PostfixExtension.class);
 
+	private final Supplier<Map<String, String>> parameters;
+
 	private PostfixInstance instance;
+
+	/** An extension whose Postfix runs the templates as they are. */
+	PostfixExtension() {
+		this(Map::of);
+	}
+
+	/**
+	 * An extension whose Postfix has these {@code main.cf} parameters over the
+	 * templates'.
+	 * @param parameters gives the parameters, by name, when Postfix starts
+	 */
+	PostfixExtension(Supplier<Map<String, String>> parameters) {
+		this.parameters = parameters;
+	}
 
 	/**
 	 * Returns the running instance.
@@ -48,7 +70,7 @@ final class PostfixExtension implements BeforeAllCallback, AfterAllCallback, Tes
 			case RUN -> log.info("{}", decision.message());
 		}
 		try {
-			this.instance = PostfixInstance.start(environment);
+			this.instance = PostfixInstance.start(environment, this.parameters.get());
 		}
 		catch (RuntimeException ex) {
 			// a machine that has the programs must be able to start them: never a skip

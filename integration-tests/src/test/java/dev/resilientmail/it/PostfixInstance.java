@@ -43,8 +43,10 @@ import org.slf4j.LoggerFactory;
  * beside a queue and data directory of its own, a self-signed certificate made by
  * openssl, a Cyrus sasldb made by saslpasswd2 and a postgrey on its own port; then
  * {@code postfix -c DIR start}. Nothing under {@code /etc/postfix} is read or changed,
- * and accepted mail goes to the discard transport. {@link #close()} stops Postfix and
- * postgrey, waits until their processes are gone and deletes the directory.
+ * and accepted mail goes to the discard transport unless a test class sets
+ * {@code main.cf} parameters of its own (such as a {@code transport_maps} that routes a
+ * domain to a test server on loopback). {@link #close()} stops Postfix and postgrey,
+ * waits until their processes are gone and deletes the directory.
  */
 final class PostfixInstance implements AutoCloseable {
 
@@ -90,7 +92,13 @@ final class PostfixInstance implements AutoCloseable {
 		AUTH,
 
 		/** {@code check_policy_service} to postgrey. */
-		GREY
+		GREY,
+
+		/**
+		 * A company relay: clients in {@code mynetworks} (loopback) may send to any
+		 * domain, which goes where the transport map says.
+		 */
+		RELAY
 
 	}
 
@@ -106,13 +114,16 @@ final class PostfixInstance implements AutoCloseable {
 
 	private final long masterPid;
 
+	private final Path commandDirectory;
+
 	private volatile boolean closed;
 
 	private final Thread shutdownHook;
 
 	private PostfixInstance(PostfixEnvironment environment, Path root, Map<Listener, Integer> ports, Postgrey postgrey,
-			long masterPid) {
+			long masterPid, Path commandDirectory) {
 		this.environment = environment;
+		this.commandDirectory = commandDirectory;
 		this.root = root;
 		this.config = root.resolve("conf");
 		this.ports = ports;
@@ -127,14 +138,16 @@ final class PostfixInstance implements AutoCloseable {
 	 * Starts an instance, with new ports when the chosen ones were taken meanwhile.
 	 * @param environment the programs to use; its {@link PostfixEnvironment#decide()}
 	 * must be {@code RUN}
+	 * @param parameters {@code main.cf} parameters set over the template's, with
+	 * {@code postconf -e}, before Postfix starts
 	 * @return the running instance
 	 * @throws IllegalStateException with Postfix's output and log when it cannot start
 	 */
-	static PostfixInstance start(PostfixEnvironment environment) {
+	static PostfixInstance start(PostfixEnvironment environment, Map<String, String> parameters) {
 		IllegalStateException last = null;
 		for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
 			try {
-				return startOnce(environment, attempt);
+				return startOnce(environment, parameters, attempt);
 			}
 			catch (IllegalStateException ex) {
 				last = ex;
@@ -151,7 +164,8 @@ final class PostfixInstance implements AutoCloseable {
 		throw last;
 	}
 
-	private static PostfixInstance startOnce(PostfixEnvironment environment, int attempt) throws IOException {
+	private static PostfixInstance startOnce(PostfixEnvironment environment, Map<String, String> parameters,
+			int attempt) throws IOException {
 		long started = System.nanoTime();
 		Path root = Files.createTempDirectory("resilient-mail-postfix-");
 		// Postfix's daemons run as its mail_owner and must reach the queue below
@@ -166,9 +180,15 @@ final class PostfixInstance implements AutoCloseable {
 			int postgreyPort = free.get(free.size() - 1);
 			Map<String, String> tokens = tokens(environment, root, ports, postgreyPort, attempt);
 			prepare(environment, root, tokens);
+			Path config = root.resolve("conf");
+			if (!parameters.isEmpty()) {
+				List<String> postconf = new ArrayList<>(
+						List.of(environment.program("postconf").toString(), "-c", config.toString(), "-e"));
+				parameters.forEach((name, value) -> postconf.add(name + "=" + value));
+				Commands.run(COMMAND_TIMEOUT, null, postconf);
+			}
 			postgrey = Postgrey.start(environment.program("postgrey"), Files.createDirectory(root.resolve("postgrey")),
 					postgreyPort, GREYLIST_DELAY_SECONDS);
-			Path config = root.resolve("conf");
 			try {
 				Commands.run(COMMAND_TIMEOUT, null,
 						List.of(environment.program("postfix").toString(), "-c", config.toString(), "start"));
@@ -178,7 +198,8 @@ final class PostfixInstance implements AutoCloseable {
 						+ "\nmaillog:\n" + Commands.tail(root.resolve("maillog"), 40), ex);
 			}
 			long masterPid = Long.parseLong(Files.readString(root.resolve("queue/pid/master.pid")).trim());
-			PostfixInstance instance = new PostfixInstance(environment, root, ports, postgrey, masterPid);
+			PostfixInstance instance = new PostfixInstance(environment, root, ports, postgrey, masterPid,
+					Path.of(tokens.get("COMMAND_DIRECTORY")));
 			log.info("Postfix {} started in {} ms from {} (master pid {}), listeners {}, postgrey on {}",
 					tokens.get("SYSLOG_NAME"), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), config,
 					masterPid, ports, postgreyPort);
@@ -208,6 +229,27 @@ final class PostfixInstance implements AutoCloseable {
 	 */
 	Path maillog() {
 		return this.root.resolve("maillog");
+	}
+
+	/**
+	 * Waits until Postfix's queue is empty ({@code postqueue -j} lists no message): every
+	 * message it accepted or wrote itself (a bounce) has been delivered or dropped, so
+	 * nothing more will leave it.
+	 * @param timeout how long to wait at most
+	 * @throws AssertionError with the queue's listing if it is not empty in time
+	 */
+	void awaitEmptyQueue(Duration timeout) {
+		List<String> command = List.of(this.commandDirectory.resolve("postqueue").toString(), "-c",
+				this.config.toString(), "-j");
+		long deadline = System.nanoTime() + timeout.toNanos();
+		String listing = Commands.run(COMMAND_TIMEOUT, null, command);
+		// each run takes a few milliseconds: the process is the pause between looks
+		while (!listing.isBlank()) {
+			if (System.nanoTime() - deadline > 0) {
+				throw new AssertionError("Postfix's queue is not empty after " + timeout + ":\n" + listing);
+			}
+			listing = Commands.run(COMMAND_TIMEOUT, null, command);
+		}
 	}
 
 	/**

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import dev.resilientmail.SmtpFailure;
 import dev.resilientmail.DeliveryListener;
 import dev.resilientmail.DeliveryReport;
+import dev.resilientmail.LateOutcome;
 import dev.resilientmail.reply.SmtpExchange;
 
 /**
@@ -87,6 +88,18 @@ final class CompositeDeliveryListener implements DeliveryListener {
 		for (DeliveryListener listener : this.listeners) {
 			try {
 				listener.onFailed(failure);
+			}
+			catch (RuntimeException ex) {
+				ignored(listener, ex);
+			}
+		}
+	}
+
+	@Override
+	public void onLateOutcome(LateOutcome outcome) {
+		for (DeliveryListener listener : this.listeners) {
+			try {
+				listener.onLateOutcome(outcome);
 			}
 			catch (RuntimeException ex) {
 				ignored(listener, ex);

@@ -80,6 +80,20 @@ final class InvalidResilientMailConfigurationException extends IllegalStateExcep
 					origin);
 		}
 
+		/**
+		 * What a builder's refusal says is allowed, for a key that sets the value
+		 * directly: "DSN ret must be FULL or HDRS, got 'x'" gives "FULL or HDRS".
+		 * @param refusal what the builder threw
+		 * @return the words
+		 */
+		static String allowed(IllegalArgumentException refusal) {
+			String message = String.valueOf(refusal.getMessage());
+			int must = message.indexOf(" must be ");
+			String words = (must >= 0) ? message.substring(must + " must be ".length()) : message;
+			int got = words.lastIndexOf(", got ");
+			return (got >= 0) ? words.substring(0, got) : words;
+		}
+
 		/** A lambda's class name without the JVM's generated suffix. */
 		private static String declaredIn(Class<?> type) {
 			String name = type.getName();

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.context.ApplicationListener;
 
+import dev.resilientmail.LateOutcome;
 import dev.resilientmail.bounce.BounceReport;
 import dev.resilientmail.bounce.BouncedRecipient;
 
@@ -12,11 +13,16 @@ import dev.resilientmail.bounce.BouncedRecipient;
  * Counts the bounce mailbox's results ({@value #BOUNCES}): one per recipient a report
  * names, tagged with the report's {@code type}, the recipient's {@code action} and the
  * {@code kind} and {@code reason} of its classification; one tagged {@code none} for a
- * report that names no recipient (an auto-reply, a message that is not a bounce).
+ * report that names no recipient (an auto-reply, a message that is not a bounce). Counts
+ * the outcomes matched to sends ({@value #LATE_OUTCOMES}) by {@code outcome}
+ * ({@code FAILED} or {@code DELAYED}), {@code kind}, {@code reason} and
+ * {@code matched.by} ({@code ENVID}, {@code VERP} or {@code MESSAGE_ID}).
  */
 final class MicrometerBounceMetrics implements ApplicationListener<BounceEvent> {
 
 	static final String BOUNCES = "resilient.mail.bounces";
+
+	static final String LATE_OUTCOMES = "resilient.mail.late.outcomes";
 
 	private static final String NONE = "none";
 
@@ -35,6 +41,17 @@ final class MicrometerBounceMetrics implements ApplicationListener<BounceEvent> 
 		for (BouncedRecipient recipient : report.recipients()) {
 			count(report, recipient.action().name(), recipient.classification().kind().name(),
 					recipient.classification().reason().name());
+		}
+		for (LateOutcome outcome : event.getLateOutcomes()) {
+			Counter.builder(LATE_OUTCOMES)
+				.description("Bounces matched to the message and recipient they are about, by outcome, kind, reason"
+						+ " and how they were matched")
+				.tag("outcome", outcome.failed() ? "FAILED" : "DELAYED")
+				.tag("kind", outcome.classification().kind().name())
+				.tag("reason", outcome.classification().reason().name())
+				.tag("matched.by", outcome.matchedBy())
+				.register(this.registry)
+				.increment();
 		}
 	}
 

@@ -32,6 +32,7 @@ import org.springframework.mail.javamail.JavaMailSenderImpl;
 import org.springframework.util.StringUtils;
 
 import dev.resilientmail.DeliveryListener;
+import dev.resilientmail.bounce.BounceCorrelator;
 import dev.resilientmail.delivery.DeliveryPolicy;
 import dev.resilientmail.delivery.MailDelivery;
 
@@ -48,7 +49,11 @@ import dev.resilientmail.delivery.MailDelivery;
  * {@code resilient-mail.*} and refined by every {@link DeliveryPolicyCustomizer} bean;
  * beans of the application replace either (a {@code DeliveryPolicy} bean replaces all the
  * policy keys, and the starter warns about each one it ignores). Every
- * {@link DeliveryListener} bean receives the delivery's events.
+ * {@link DeliveryListener} bean receives the delivery's events. With
+ * {@code resilient-mail.dsn.notify} the delivery asks for DSNs, with
+ * {@code resilient-mail.bounces.verp-return-path} it sends with VERP return paths, and
+ * with a {@link BounceCorrelator} bean (the bounce mailbox's) it records every accepted
+ * send in it.
  *
  * @since 0.1.0
  */
@@ -75,7 +80,8 @@ public final class ResilientMailAutoConfiguration {
 			ObjectProvider<SendObserver> observers, ObjectProvider<MailDeliveryCustomizer> customizers,
 			ObjectProvider<RetryRegistry> retryRegistries, ObjectProvider<RateLimiterRegistry> rateLimiterRegistries,
 			ObjectProvider<Resilience4jRegistries.MeterBinder> meterBinders,
-			ConfigurableListableBeanFactory beanFactory, Environment environment) {
+			ObjectProvider<BounceCorrelator> correlators, ConfigurableListableBeanFactory beanFactory,
+			Environment environment) {
 		if (!beanFactory.containsBeanDefinition(POLICY_BEAN)) {
 			IgnoredPolicyKeys.warn(environment);
 		}
@@ -88,6 +94,14 @@ public final class ResilientMailAutoConfiguration {
 		List<MailDeliveryCustomizer> deliveryCustomizers = new ArrayList<>();
 		if (asyncThreads != null) {
 			deliveryCustomizers.add((builder) -> builder.asyncThreads(asyncThreads));
+		}
+		MailDeliveryCustomizer envelope = EnvelopeSettings.customizer(properties);
+		if (envelope != null) {
+			deliveryCustomizers.add(envelope);
+		}
+		BounceCorrelator correlator = correlators.getIfAvailable();
+		if (correlator != null) {
+			deliveryCustomizers.add((builder) -> builder.acceptedSends(correlator::sent));
 		}
 		deliveryCustomizers.add(Resilience4jRegistries.customizer(retryRegistries.getIfAvailable(),
 				rateLimiterRegistries.getIfAvailable(), meterBinders.getIfAvailable()));

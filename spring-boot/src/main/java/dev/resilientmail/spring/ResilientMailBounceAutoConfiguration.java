@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -22,18 +23,26 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.StringUtils;
 
+import dev.resilientmail.DeliveryListener;
+import dev.resilientmail.bounce.BounceCorrelator;
 import dev.resilientmail.bounce.BounceMailbox;
 
 /**
  * Reads the bounce mailbox when {@code resilient-mail.bounces.imap.host} is set (and
  * {@code resilient-mail.bounces.imap.enabled} is not false): a {@link BounceMailbox}
- * started with the application context and closed with it, publishing each message it
- * reads as a {@link BounceEvent}; with Micrometer and a {@link MeterRegistry} bean, also
- * the counter {@code resilient.mail.bounces} (by {@code type}, {@code action},
- * {@code kind}, {@code reason}). A {@code BounceMailbox} bean of the application replaces
- * the starter's (and is neither started nor closed by it); a
- * {@link ScheduledExecutorService} bean named {@value #SCHEDULER_BEAN} replaces the
- * single daemon thread that reads the mailbox.
+ * started with the application context and closed with it, matching each message it reads
+ * to the sends with a {@link BounceCorrelator} (each match reaches every
+ * {@link DeliveryListener} bean's {@code onLateOutcome}) and publishing it, with its
+ * matches, as a {@link BounceEvent}; with Micrometer and a {@link MeterRegistry} bean,
+ * also the counters {@code resilient.mail.bounces} (by {@code type}, {@code action},
+ * {@code kind}, {@code reason}) and {@code resilient.mail.late.outcomes} (by
+ * {@code outcome}, {@code kind}, {@code reason}, {@code matched.by}). The auto-configured
+ * {@code JavaMailSender} records its accepted sends in the correlator. A
+ * {@code BounceCorrelator} bean of the application replaces the starter's; a
+ * {@code BounceMailbox} bean of the application replaces the starter's (and is neither
+ * started nor closed by it, nor correlated); a {@link ScheduledExecutorService} bean
+ * named {@value #SCHEDULER_BEAN} replaces the single daemon thread that reads the
+ * mailbox.
  *
  * @since 0.2.0
  */
@@ -62,10 +71,29 @@ public final class ResilientMailBounceAutoConfiguration {
 		});
 	}
 
+	@Bean
+	@ConditionalOnMissingBean
+	BounceCorrelator resilientMailBounceCorrelator(ResilientMailProperties properties,
+			ObjectProvider<DeliveryListener> listeners) {
+		int capacity = properties.getBounces().getMaxRememberedSends();
+		DeliveryListener listener = CompositeDeliveryListener.of(listeners.orderedStream().toList());
+		try {
+			// '+' is the separator MailDelivery.Builder.verpReturnPath writes
+			return BounceCorrelator.create(listener, capacity, '+');
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidResilientMailConfigurationException(
+					List.of(new InvalidResilientMailConfigurationException.Problem(
+							DeliveryPolicyFactory.PREFIX + "bounces.max-remembered-sends", capacity,
+							"a whole number of " + InvalidResilientMailConfigurationException.Problem.allowed(ex))));
+		}
+	}
+
 	@Bean(name = MAILBOX_BEAN, destroyMethod = "close")
 	@ConditionalOnMissingBean(BounceMailbox.class)
 	BounceMailbox resilientMailBounceMailbox(ResilientMailProperties properties,
-			@Qualifier(SCHEDULER_BEAN) ScheduledExecutorService scheduler, ApplicationEventPublisher publisher) {
+			@Qualifier(SCHEDULER_BEAN) ScheduledExecutorService scheduler, BounceCorrelator correlator,
+			ApplicationEventPublisher publisher) {
 		ResilientMailProperties.Imap imap = properties.getBounces().getImap();
 		check(imap);
 		BounceMailbox[] self = new BounceMailbox[1];
@@ -79,7 +107,8 @@ public final class ResilientMailBounceAutoConfiguration {
 			.failedFolder(imap.getFailedFolder())
 			.pollInterval(imap.getPollInterval())
 			.scheduler(scheduler)
-			.onReport((report) -> publisher.publishEvent(new BounceEvent(self[0], report)))
+			.onReport(
+					(report) -> publisher.publishEvent(new BounceEvent(self[0], report, correlator.correlate(report))))
 			.build();
 		return self[0];
 	}

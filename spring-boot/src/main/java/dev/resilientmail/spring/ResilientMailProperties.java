@@ -8,18 +8,19 @@ import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import dev.resilientmail.bounce.BounceCorrelator;
 import dev.resilientmail.classify.FailureKind;
 import dev.resilientmail.classify.FailureReason;
 import dev.resilientmail.reply.SmtpCommand;
 
 /**
  * The {@code resilient-mail.*} settings: retry, rate limiting, connection pooling,
- * timeouts, asynchronous sending and classification rules, in Resilience4j's vocabulary;
- * each area is one nested class. Together they set every field of the
- * {@link dev.resilientmail.delivery.DeliveryPolicy}; {@link DeliveryPolicyCustomizer}
- * beans refine the result. Host, port and credentials come from {@code spring.mail.*}.
- * Invalid values stop the application at startup with a message naming the key and the
- * allowed values.
+ * timeouts, asynchronous sending, classification rules, delivery status notifications and
+ * bounces, in Resilience4j's vocabulary; each area is one nested class. Together they set
+ * every field of the {@link dev.resilientmail.delivery.DeliveryPolicy};
+ * {@link DeliveryPolicyCustomizer} beans refine the result. Host, port and credentials
+ * come from {@code spring.mail.*}. Invalid values stop the application at startup with a
+ * message naming the key and the allowed values.
  *
  * @since 0.1.0
  */
@@ -75,7 +76,13 @@ public class ResilientMailProperties {
 	private final Classification classification = new Classification();
 
 	/**
-	 * Reading of the bounces that arrive later in a mailbox.
+	 * Delivery status notifications (RFC 3461) asked of servers that advertise DSN.
+	 */
+	private final Dsn dsn = new Dsn();
+
+	/**
+	 * Reading of the bounces that arrive later in a mailbox, and matching them to the
+	 * sends.
 	 */
 	private final Bounces bounces = new Bounces();
 
@@ -165,6 +172,14 @@ public class ResilientMailProperties {
 	 */
 	public Classification getClassification() {
 		return this.classification;
+	}
+
+	/**
+	 * Returns the delivery status notification settings.
+	 * @return the DSN settings
+	 */
+	public Dsn getDsn() {
+		return this.dsn;
 	}
 
 	/**
@@ -972,6 +987,62 @@ public class ResilientMailProperties {
 	}
 
 	/**
+	 * Delivery status notification settings ({@code resilient-mail.dsn.*}): with
+	 * {@code notify} set, every RCPT carries {@code NOTIFY=} and {@code ORCPT=}, and MAIL
+	 * carries {@code RET=} and an {@code ENVID=} that a bounce echoes, so that it is
+	 * matched to its message. Servers that do not advertise DSN get none of these.
+	 *
+	 * @since 0.2.0
+	 */
+	public static class Dsn {
+
+		/**
+		 * When the receiving servers should report: NEVER, or a list of SUCCESS, FAILURE
+		 * and DELAY. Unset (the default): no DSN is asked for and the servers decide.
+		 */
+		private List<String> notify = new ArrayList<>();
+
+		/**
+		 * What a DSN returns of the message: FULL (the whole message) or HDRS (its
+		 * headers only, enough to match the bounce). Unset: HDRS. Needs notify.
+		 */
+		private String ret;
+
+		/**
+		 * Returns when the servers should report.
+		 * @return the NOTIFY values, empty when no DSN is asked for
+		 */
+		public List<String> getNotify() {
+			return this.notify;
+		}
+
+		/**
+		 * Sets when the servers should report.
+		 * @param notify NEVER, or SUCCESS, FAILURE and DELAY
+		 */
+		public void setNotify(List<String> notify) {
+			this.notify = notify;
+		}
+
+		/**
+		 * Returns what a DSN returns of the message.
+		 * @return FULL, HDRS, or null for HDRS
+		 */
+		public String getRet() {
+			return this.ret;
+		}
+
+		/**
+		 * Sets what a DSN returns of the message.
+		 * @param ret FULL or HDRS
+		 */
+		public void setRet(String ret) {
+			this.ret = ret;
+		}
+
+	}
+
+	/**
 	 * Bounce settings ({@code resilient-mail.bounces.*}).
 	 *
 	 * @since 0.2.0
@@ -984,11 +1055,58 @@ public class ResilientMailProperties {
 		private final Imap imap = new Imap();
 
 		/**
+		 * Plain return path, like bounces@example.com, that every message is sent with as
+		 * a VERP address (MAIL FROM:<bounces+TOKEN@example.com>, TOKEN derived from its
+		 * Message-ID), so that a bounce names its message in the address it is sent to.
+		 * Replaces each message's own envelope sender. Unset: no VERP.
+		 */
+		private String verpReturnPath;
+
+		/**
+		 * How many sends are remembered, in memory, for matching their bounces (the
+		 * oldest are forgotten first; a bounce for a forgotten send is published but not
+		 * matched). Used when the mailbox is read.
+		 */
+		private int maxRememberedSends = BounceCorrelator.DEFAULT_CAPACITY;
+
+		/**
 		 * Returns the IMAP mailbox settings.
 		 * @return the IMAP settings
 		 */
 		public Imap getImap() {
 			return this.imap;
+		}
+
+		/**
+		 * Returns the plain return path of VERP addresses.
+		 * @return the return path, or null for no VERP
+		 */
+		public String getVerpReturnPath() {
+			return this.verpReturnPath;
+		}
+
+		/**
+		 * Sets the plain return path of VERP addresses.
+		 * @param verpReturnPath an address like bounces@example.com
+		 */
+		public void setVerpReturnPath(String verpReturnPath) {
+			this.verpReturnPath = verpReturnPath;
+		}
+
+		/**
+		 * Returns how many sends are remembered for matching.
+		 * @return the number of sends
+		 */
+		public int getMaxRememberedSends() {
+			return this.maxRememberedSends;
+		}
+
+		/**
+		 * Sets how many sends are remembered for matching.
+		 * @param maxRememberedSends the number of sends, at least 1
+		 */
+		public void setMaxRememberedSends(int maxRememberedSends) {
+			this.maxRememberedSends = maxRememberedSends;
 		}
 
 	}

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
+import dev.resilientmail.bounce.BounceCorrelator;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -97,6 +99,23 @@ class ConfigurationMetadataTests {
 			.isEqualTo("failed");
 		assertThat(properties.get("resilient-mail.bounces.imap.poll-interval").get("defaultValue").asString())
 			.isEqualTo("1m");
+	}
+
+	@Test
+	void dsnAndCorrelationKeysAreDocumentedWithTheirDefaults() throws IOException {
+		Map<String, JsonNode> properties = properties();
+		for (String key : List.of("resilient-mail.dsn.notify", "resilient-mail.dsn.ret",
+				"resilient-mail.bounces.verp-return-path", "resilient-mail.bounces.max-remembered-sends")) {
+			assertThat(properties).as(key).containsKey(key);
+		}
+		assertThat(description(properties.get("resilient-mail.dsn.notify"))).contains("NEVER")
+			.contains("SUCCESS, FAILURE and DELAY");
+		assertThat(description(properties.get("resilient-mail.dsn.ret"))).contains("FULL").contains("HDRS");
+		// declared in additional-spring-configuration-metadata.json: the processor cannot
+		// read
+		// another class's constant
+		assertThat(properties.get("resilient-mail.bounces.max-remembered-sends").get("defaultValue").asInt())
+			.isEqualTo(BounceCorrelator.DEFAULT_CAPACITY);
 	}
 
 	private static List<String> concat(List<String> first, List<String> second) {

@@ -31,6 +31,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
@@ -180,13 +181,18 @@ class ResilientMailBounceAutoConfigurationTests {
 			resilient-mail.bounces.imap.ssl               | perhaps | true or false
 			""")
 	void aBadValueStopsStartupWithItsKeyAndWhatIsAllowed(String key, String value, String allowed) {
-		this.contextRunner.withPropertyValues(mailbox(key + "=" + value)).run((context) -> {
-			assertThat(context).hasFailed();
-			FailureAnalysis analysis = new ResilientMailFailureAnalyzer().analyze(context.getStartupFailure());
-			assertThat(analysis).as("analysis of %s", context.getStartupFailure()).isNotNull();
-			assertThat(analysis.getDescription()).contains("'" + key + "'").contains(value).contains(allowed);
-			assertThat(analysis.getAction()).contains(key);
-		});
+		this.contextRunner.withPropertyValues(mailbox(key + "=" + value))
+			.run((context) -> assertStartupFailedNaming(context, key, value, allowed));
+	}
+
+	/** The failure analysis names the key, shows the value and says what is allowed. */
+	static void assertStartupFailedNaming(AssertableApplicationContext context, String key, String value,
+			String allowed) {
+		assertThat(context).hasFailed();
+		FailureAnalysis analysis = new ResilientMailFailureAnalyzer().analyze(context.getStartupFailure());
+		assertThat(analysis).as("analysis of %s", context.getStartupFailure()).isNotNull();
+		assertThat(analysis.getDescription()).contains("'" + key + "'").contains(value).contains(allowed);
+		assertThat(analysis.getAction()).contains(key);
 	}
 
 	@Test
