@@ -199,6 +199,12 @@ final class ReplyText {
 		while (to > start && (line.charAt(to - 1) == ':' || line.charAt(to - 1) == ',')) {
 			to--;
 		}
+		if (to - start > 4 && line.charAt(start + 3) == '-' && isReplyCode(line, start)) {
+			// a continuation line run into the text: "said: 550-5.1.1 The email account
+			// ..."
+			out.quotedReply(enhancedCode(line, start + 4, to));
+			return;
+		}
 		if (to - start == 3 && isReplyCode(line, start)) {
 			int next = start + 3;
 			while (next < line.length() && (line.charAt(next) == ' ' || line.charAt(next) == '-')) {
