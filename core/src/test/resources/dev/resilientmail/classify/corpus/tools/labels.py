@@ -271,4 +271,12 @@ ADDED = [
   'qpsmtpd', 'Z UN', '421 Message denied temporarily'),
  (GH + 'Exim/exim/blob/13835a3c1e057efad7da269c0f93bf2eac850205/src/src/receive.c#L4350 (cutthrough delivery with defer_pass: the onward server gave an unknown response or an error)',
   'Exim', 'Z UN', '450 Onward transmission not accepted'),
+ (GH + 'decke/smtprelay/blob/8c71f4fb2c20ee81371aab47aee7a1d834a5c887/main.go#L253 (the message could not be forwarded for an error that is not an SMTP reply; written "%d %s" by github.com/chrj/smtpd)',
+  'smtprelay', 'Z UN', '421 Forwarding failed'),
+ (GH + 'simple-login/app/blob/dbc45fcce4e8e6b4fa615cc729ca95a67bf75266/app/email/status.py#L34 (E407, returned at email_handler.py line 990 when the forward to Postfix failed, "so Postfix can retry")',
+  'SimpleLogin', 'Z UN', '421 SL E407 Retry later'),
+ (GH + 'simple-login/app/blob/dbc45fcce4e8e6b4fa615cc729ca95a67bf75266/app/email/status.py#L38 (E501, returned at email_handler.py line 1052 for a reply address on an unknown domain; the reply text says nothing)',
+  'SimpleLogin', 'Z UN', '550 SL E501'),
+ (GH + 'Excision-Mail/Excision-Mail/issues/54 (session transcript in the issue: the reply to the final dot after DATA)',
+  'Excision-Mail', 'Z UN', '550 message rejected'),
 ]
