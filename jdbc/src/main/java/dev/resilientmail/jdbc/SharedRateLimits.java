@@ -11,7 +11,6 @@ import javax.sql.DataSource;
 
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TokensInheritanceStrategy;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
@@ -32,6 +31,10 @@ import dev.resilientmail.delivery.RatePermitSource;
  * (see {@code AdaptiveRateLimiter} in core): drop to what was accepted in the last
  * period, between half and 80 % of the limit; climb by a tenth of the configured limit
  * after a period's worth of successes.
+ * <p>
+ * The instances take turns: one that finds no permit free takes its place in line in the
+ * bucket, so with n instances waiting each gets about one permit in every n, however much
+ * faster or busier the others are.
  * <p>
  * When the database cannot be reached, permits come from a local bucket at the last limit
  * seen, and the shared bucket is tried again every reconnect interval.
@@ -87,9 +90,13 @@ final class SharedRateLimits implements RatePermitSource {
 
 		private volatile int knownLimit;
 
-		private volatile long nanosToNext;
+		/** Guards the reservation; never held by anything else. */
+		private final Object turn = new Object();
 
-		private volatile long probedAtNanos;
+		private boolean reserved;
+
+		/** When the reserved permit is this instance's ({@link System#nanoTime()}). */
+		private long reservedAtNanos;
 
 		private int pendingSuccesses;
 
@@ -110,21 +117,43 @@ final class SharedRateLimits implements RatePermitSource {
 			this.lastFlushMillis = SharedRateLimits.this.clock.millis();
 		}
 
+		/**
+		 * Takes the next permit of the shared bucket, or this instance's place in line
+		 * for it: a permit that is not free now is reserved (the bucket goes below zero)
+		 * and becomes this instance's when the bucket has refilled it, so an instance
+		 * that asks later, or more often, cannot take it. Polling for free permits
+		 * instead hands each refill to whichever instance asks first after it, and an
+		 * instance a few milliseconds slower to ask (a busier machine, a slower
+		 * connection) then loses nearly every one. One reservation at a time: a lowered
+		 * limit applies after it.
+		 */
 		@Override
 		public boolean tryAcquire() {
-			if (shared()) {
-				try {
-					ConsumptionProbe probe = this.bucket.tryConsumeAndReturnRemaining(1);
-					this.nanosToNext = probe.isConsumed() ? 0 : probe.getNanosToWaitForRefill();
-					this.probedAtNanos = System.nanoTime();
-					found();
-					return probe.isConsumed();
+			synchronized (this.turn) {
+				if (shared()) {
+					try {
+						if (!this.reserved) {
+							long nanosUntilOurs = this.bucket.consumeIgnoringRateLimits(1);
+							found();
+							if (nanosUntilOurs == 0) {
+								return true;
+							}
+							this.reserved = true;
+							this.reservedAtNanos = System.nanoTime() + nanosUntilOurs;
+						}
+						if (System.nanoTime() - this.reservedAtNanos < 0) {
+							return false;
+						}
+						this.reserved = false;
+						return true;
+					}
+					catch (RuntimeException ex) {
+						this.reserved = false;
+						lost(ex);
+					}
 				}
-				catch (RuntimeException ex) {
-					lost(ex);
-				}
+				return localBucket().tryConsume(1);
 			}
-			return localBucket().tryConsume(1);
 		}
 
 		@Override
@@ -132,7 +161,10 @@ final class SharedRateLimits implements RatePermitSource {
 			if (isLost()) {
 				return localBucket().estimateAbilityToConsume(1).getNanosToWaitForRefill();
 			}
-			return Math.max(0, this.nanosToNext - (System.nanoTime() - this.probedAtNanos));
+			synchronized (this.turn) {
+				// not reserved yet: the next tryAcquire takes a permit or a place in line
+				return this.reserved ? Math.max(0, this.reservedAtNanos - System.nanoTime()) : 0;
+			}
 		}
 
 		@Override

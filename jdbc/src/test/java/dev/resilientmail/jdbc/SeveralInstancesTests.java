@@ -3,6 +3,7 @@ package dev.resilientmail.jdbc;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,11 +75,13 @@ class SeveralInstancesTests {
 			return server;
 		});
 		assertThat(rates.get("settled")).as("messages/s accepted over the last 10 s").isBetween(24.0, 36.0);
-		// The issue measures the total. How the shared limit is split between instances
-		// is
-		// not fair yet: in one of about six runs an instance that met 421s while starting
-		// sent nothing in the window (rates are printed above); tracked in the closing
-		// note.
+		double fairShare = rates.get("settled") / 3;
+		for (String name : List.of("a", "b", "c")) {
+			assertThat(rates.get(name))
+				.as("messages/s accepted from instance %s over the last 10 s: at least half of a fair share (%.1f)",
+						name, fairShare)
+				.isGreaterThanOrEqualTo(fairShare / 2);
+		}
 		assertThat(rates.get("rejected")).as("421 replies per second over the last 10 s, once they slowed down")
 			.isLessThan(10.0);
 	}
@@ -92,7 +95,8 @@ class SeveralInstancesTests {
 	/**
 	 * Three JVMs send as fast as their permits allow for 20 s; returns the server's
 	 * accepted rate ("total", "settled" over the last 10 s, per instance over the last 10
-	 * s) and the 421 replies per second over the last 10 s ("rejected").
+	 * s) and the 421 replies per second over the last 10 s ("rejected"), and prints what
+	 * the server accepted from each instance in each second.
 	 */
 	private Map<String, Double> runThreeInstances(PostgresServer postgres, boolean shared,
 			Function<FaultSmtpServer, FaultSmtpServer> script) throws Exception {
@@ -137,13 +141,16 @@ class SeveralInstancesTests {
 				rates.put(name, count(settledFrom, end, name + "@example.com") / 10.0);
 			}
 			rates.put("rejected", this.rejected.stream().filter((t) -> t >= settledFrom && t < end).count() / 10.0);
-			java.util.TreeMap<Long, Integer> perSecond = new java.util.TreeMap<>();
-			for (Accepted a : this.accepted) {
-				if (a.millis() >= start && a.millis() < end) {
-					perSecond.merge((a.millis() - start) / 1000, 1, Integer::sum);
+			System.out.println("rates " + rates);
+			for (String name : List.of("a", "b", "c")) {
+				int[] perSecond = new int[SECONDS];
+				for (Accepted a : this.accepted) {
+					if (a.millis() >= start && a.millis() < end && a.sender().equals(name + "@example.com")) {
+						perSecond[(int) ((a.millis() - start) / 1000)]++;
+					}
 				}
+				System.out.println("accepted per second from " + name + ": " + Arrays.toString(perSecond));
 			}
-			System.out.println("rates " + rates + " per second " + perSecond.values());
 			return rates;
 		}
 	}

@@ -73,6 +73,26 @@ class SharedRateLimitsTests {
 	}
 
 	@Test
+	void anInstanceWaitingForAPermitIsNotOvertakenByOneThatAsksMoreOften(DataSource dataSource) {
+		RatePermitSource.Destination a = instance(dataSource).destination("smtp.example:25", POLICY.rateLimit());
+		RatePermitSource.Destination b = instance(dataSource).destination("smtp.example:25", POLICY.rateLimit());
+		int taken = 0;
+		while (a.tryAcquire() && taken < 100) {
+			taken++;
+		}
+		assertThat(taken).isBetween(50, 51);
+		assertThat(b.tryAcquire()).as("nothing free: b waits for its turn").isFalse();
+		for (int i = 0; i < 20; i++) {
+			assertThat(a.tryAcquire()).as("a asks again and again before its permit is due").isFalse();
+		}
+		// one permit per 2 s refills: a's is the next one, b's the one after, and a's
+		// asking again took nothing more
+		assertThat(a.nanosToNextPermit()).isBetween(1L, Duration.ofSeconds(2).toNanos());
+		assertThat(b.nanosToNextPermit() - a.nanosToNextPermit()).as("b's permit comes one refill after a's")
+			.isBetween(Duration.ofMillis(1_900).toNanos(), Duration.ofMillis(2_100).toNanos());
+	}
+
+	@Test
 	void oneInstanceToldToSlowDownSlowsEveryInstanceOncePerPeriod(DataSource dataSource) {
 		RatePermitSource.Destination a = instance(dataSource).destination("smtp.example:25", POLICY.rateLimit());
 		RatePermitSource.Destination b = instance(dataSource).destination("smtp.example:25", POLICY.rateLimit());
