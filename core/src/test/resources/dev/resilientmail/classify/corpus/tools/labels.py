@@ -221,6 +221,9 @@ ADDED = [
  #                                                                       transaction failed)
  #   550 / 553 at RCPT -> MAILBOX_UNKNOWN, at MAIL -> SENDER_BLOCKED; any 5xx greeting at CONNECT -> SENDER_BLOCKED
  #   421, 450, 550 / 553 at other phases, codes RFC 5321 gives no meaning (4xx/5xx outside the table) -> UNKNOWN
+ # A refusal that names the sending party it refuses (the sender, the client's connection, its EHLO) is about
+ # the sending party, so it is policy (section 3) and SENDER_BLOCKED even with no reason word; 'recipient
+ # denied' or 'message denied' names no party of the sender's and stays UNKNOWN.
  # A provider tag or help link with a documented meaning (GoDaddy IB101 'higher than normal volume') is specific
  # text and decides instead; so does any enhanced code other than X.0.0.
  (GH + 'haraka/Haraka/blob/0bf10cbb486253752042e10af4c65ec78ec7fe91/connection.js#L778 (connect_respond default text for DENYSOFT)',
@@ -260,13 +263,13 @@ ADDED = [
  (GH + 'haraka/Haraka/blob/0bf10cbb486253752042e10af4c65ec78ec7fe91/connection.js#L1109 (rcpt_respond default text for DENYSOFT, dmsg = `recipient ${rcpt.format()}`)',
   'Haraka', 'R UN', '450 recipient <user@example.com> denied'),
  (GH + 'haraka/Haraka/blob/0bf10cbb486253752042e10af4c65ec78ec7fe91/connection.js#L990 (mail_respond default text for DENYSOFT, dmsg = `sender ${sender.format()}`)',
-  'Haraka', 'M UN', '450 sender <user@example.com> denied'),
+  'Haraka', 'M SB', '450 sender <user@example.com> denied'),
  (GH + 'haraka/Haraka/blob/0bf10cbb486253752042e10af4c65ec78ec7fe91/connection.js#L861 (ehlo_respond default text for DENYSOFT)',
-  'Haraka', 'E UN', '450 EHLO denied'),
+  'Haraka', 'E SB', '450 EHLO denied'),
  (GH + 'smtpd/qpsmtpd/blob/df5b04d857e6f6602cef0dd4f2c09f163e20672f/lib/Qpsmtpd/SMTP.pm#L407-L409 (mail_respond default text for DENYSOFT: $from->format followed by \", temporarily denied\")',
-  'qpsmtpd', 'M UN', '450 <user@example.com>, temporarily denied'),
+  'qpsmtpd', 'M SB', '450 <user@example.com>, temporarily denied'),
  (GH + 'smtpd/qpsmtpd/blob/df5b04d857e6f6602cef0dd4f2c09f163e20672f/lib/Qpsmtpd/SMTP.pm#L111-L112 (connect_respond default text for DENYSOFT)',
-  'qpsmtpd', 'C UN', '450 Connection from you temporarily denied, bye bye.'),
+  'qpsmtpd', 'C SB', '450 Connection from you temporarily denied, bye bye.'),
  (GH + 'smtpd/qpsmtpd/blob/df5b04d857e6f6602cef0dd4f2c09f163e20672f/lib/Qpsmtpd/SMTP.pm#L724-L726 (data_headers_end hook DENYSOFT_DISCONNECT default text)',
   'qpsmtpd', 'Z UN', '421 Message denied temporarily'),
  (GH + 'Exim/exim/blob/13835a3c1e057efad7da269c0f93bf2eac850205/src/src/receive.c#L4350 (cutthrough delivery with defer_pass: the onward server gave an unknown response or an error)',
