@@ -18,6 +18,7 @@ import dev.resilientmail.DeliveryReport;
 import dev.resilientmail.RecipientOutcome;
 import dev.resilientmail.SmtpFailure;
 import dev.resilientmail.UncertainDelivery;
+import dev.resilientmail.classify.FailureReason;
 import dev.resilientmail.reply.SmtpCommand;
 import dev.resilientmail.transport.CapturingSmtpTransport;
 
@@ -27,11 +28,11 @@ import dev.resilientmail.transport.CapturingSmtpTransport;
  * round trip: a transport used less than {@link #CHECK_AFTER_IDLE} ago is taken when its
  * socket looks open (nothing unasked from the server); one idle longer is checked with
  * NOOP first, as OkHttp's pool checks only connections idle for a while. One that the
- * server closed unseen fails at MAIL (no reply, or 421) with nothing of the message sent:
- * the message then goes out once more on a new connection, within the same attempt (never
- * after any of the body went out). A transport is closed when idle past the idle timeout
- * or used for the policy's messages per connection; one that saw 421 or an I/O error is
- * never returned.
+ * server closed unseen fails at MAIL (no reply, or a 421 that names no limit or policy)
+ * with nothing of the message sent: the message then goes out once more on a new
+ * connection, within the same attempt (never after any of the body went out). A transport
+ * is closed when idle past the idle timeout or used for the policy's messages per
+ * connection; one that saw 421 or an I/O error is never returned.
  */
 final class TransportPool implements AutoCloseable {
 
@@ -118,12 +119,22 @@ final class TransportPool implements AutoCloseable {
 	 * A reused connection that ended before the transaction began: MAIL got no reply at
 	 * all (closed, reset or silent past the read timeout) or 421 (the server closing the
 	 * session), so no byte of the message went out. The NOOP the pool used to send before
-	 * every reuse found the same and replaced the connection.
+	 * every reuse found the same and replaced the connection. A 421 that says why it
+	 * closes (a rate or connection limit, greylisting, a policy) is the server's answer
+	 * to this sender, not an idle timeout: sending again at once would only add to the
+	 * limit, so it is an attempt like any other and waits for the retry schedule.
 	 */
 	private static boolean diedWhileIdle(SmtpFailure failure) {
-		boolean noTransaction = failure.reply().isEmpty() || failure.reply().get().code() == 421;
+		boolean noTransaction = failure.reply().isEmpty()
+				|| (failure.reply().get().code() == 421 && !saysWhyItCloses(failure));
 		return failure.command() == SmtpCommand.MAIL && noTransaction && !(failure instanceof UncertainDelivery)
 				&& failure.recipientOutcomes().stream().noneMatch(RecipientOutcome::isDelivered);
+	}
+
+	private static boolean saysWhyItCloses(SmtpFailure failure) {
+		FailureReason reason = failure.reason();
+		return failure.kind().isPolicy() || reason == FailureReason.RATE_LIMITED
+				|| reason == FailureReason.CONNECTION_LIMIT || reason == FailureReason.GREYLISTED;
 	}
 
 	/** A new connection for a lease whose permit is held. */

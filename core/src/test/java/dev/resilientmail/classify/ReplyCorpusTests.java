@@ -56,14 +56,6 @@ class ReplyCorpusTests {
 
 	private static final int ROWS_PER_REASON = 20;
 
-	/**
-	 * Real, sourced replies that say nothing at all are rare: most generic texts carry an
-	 * enhanced code or wording that the guide maps to a reason. The corpus holds this
-	 * many UNKNOWN rows, short of {@link #ROWS_PER_REASON}; this floor only lets the
-	 * number rise.
-	 */
-	private static final int UNKNOWN_ROWS_KNOWN = 13;
-
 	private static List<Row> rows;
 
 	private static List<Scored> scored;
@@ -114,8 +106,7 @@ class ReplyCorpusTests {
 				assertThat(count).as(reason + " never comes as reply text").isZero();
 			}
 			else {
-				assertThat(count).as(reason.name())
-					.isGreaterThanOrEqualTo((reason == FailureReason.UNKNOWN) ? UNKNOWN_ROWS_KNOWN : ROWS_PER_REASON);
+				assertThat(count).as(reason.name()).isGreaterThanOrEqualTo(ROWS_PER_REASON);
 			}
 		}
 	}

@@ -96,6 +96,23 @@ class TransportPoolReuseTests {
 		}
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "421 4.7.0 Too many messages from you, slow down",
+			"421 4.3.2 Too many concurrent connections from your host",
+			"421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume" })
+	void aReusedConnectionThatSaysWhyItClosesIsAnAttemptThatWaits(String reply) throws Exception {
+		try (FaultSmtpServer server = FaultSmtpServer.start()) {
+			closeAfterFirstMessage(server, () -> Action.reply(reply).thenDrop());
+			try (MailDelivery delivery = delivery(server, 1, DeliveryListener.NONE)) {
+				delivery.send(message("a@example.com"));
+				DeliveryReport second = delivery.send(message("b@example.com"));
+				assertThat(second.attempts()).isEqualTo(2);
+			}
+			assertThat(this.waits).hasSize(1);
+			assertThat(server.copiesFor("b@example.com")).isEqualTo(1);
+		}
+	}
+
 	@Test
 	void aFreshConnectionRefusedAtMailIsAnAttemptNotResentAtOnce() throws Exception {
 		try (FaultSmtpServer server = FaultSmtpServer.start()) {

@@ -8,8 +8,14 @@ Sisimai's own reason for the unreviewed Sisimai rows; kind and retry follow from
 CLASSIFICATION.md section 2. The held-out third is fixed by a hash of the reply text.
 """
 import hashlib, json, os, re, sys
-# labels.py beside this script; the extracted inputs (csrc.json, sis.json, ...) in /tmp/cls
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# labels.py beside this script; the extracted inputs (csrc.json, sis.json, ...) in inputs/ beside it (the
+# extractors that wrote them from mirrored repositories are there too); the shared rows in ../shared/data
+# beside the project (RESILIENT_MAIL_SHARED overrides)
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+INPUTS = os.path.join(HERE, 'inputs')
+ROOT = os.path.abspath(os.path.join(HERE, *(['..'] * 9)))
+SHARED = os.environ.get('RESILIENT_MAIL_SHARED', os.path.join(os.path.dirname(ROOT), 'shared', 'data'))
 from labels import R, P, CSRC, RHOST, SFM, SIS, SISIMAI, PAGES, MADDY, HARAKA, PFREF, ADDED
 
 POLICY = {'SENDER_BLOCKED', 'SENDER_AUTHENTICATION', 'AUTHENTICATION_REQUIRED', 'RELAY_DENIED', 'CONTENT_REJECTED'}
@@ -73,7 +79,7 @@ def add(reply, label, source, provider):
     rows.append(dict(reply=reply, phase=phase, kind=kind, acceptable_kinds=acceptable, reason=reason,
                      retry='yes' if transient else 'no', source=source, provider=provider))
 
-shared = [json.loads(l) for l in open('/work/shared/data/replies-public.jsonl')]
+shared = [json.loads(l) for l in open(os.path.join(SHARED, 'replies-public.jsonl'))]
 SHARED_REASONS = {"sender-blocked/blacklisted": "SENDER_BLOCKED", "mailbox-unknown": "MAILBOX_UNKNOWN",
     "system-error": "SYSTEM_ERROR", "spam/content-rejected": "CONTENT_REJECTED",
     "dmarc/spf/dkim failure": "SENDER_AUTHENTICATION", "syntax-error": "PROTOCOL_ERROR", "rate-limited": "RATE_LIMITED",
@@ -96,13 +102,13 @@ def mta(repo):
     return {'vdukhovni+postfix': 'Postfix', 'Exim+exim': 'Exim', 'OpenSMTPD+OpenSMTPD': 'OpenSMTPD',
             'notqmail+notqmail': 'qmail (notqmail)'}[repo]
 
-csrc = json.load(open('/tmp/cls/csrc.json'))
+csrc = json.load(open(os.path.join(INPUTS, 'csrc.json')))
 for i, label in CSRC.items():
     r = csrc[i]
     add(r['reply'], label, 'https://github.com/%s/blob/HEAD/%s (reply string; printf arguments filled in)'
         % (r['repo'].replace('+', '/'), r['file']), mta(r['repo']))
 
-rhost = json.load(open('/tmp/cls/rhost.json'))
+rhost = json.load(open(os.path.join(INPUTS, 'rhost.json')))
 PROVIDER = {'Apple.pm': 'Apple iCloud', 'FrancePTT.pm': 'Orange / La Poste', 'GoDaddy.pm': 'GoDaddy',
             'Google.pm': 'Google Gmail / Workspace', 'Microsoft.pm': 'Microsoft 365', 'YahooInc.pm': 'Yahoo / AOL'}
 for i, label in RHOST.items():
@@ -110,14 +116,14 @@ for i, label in RHOST.items():
     add(r['reply'], label, '%s (documented reply, quoted in https://github.com/sisimai/p5-sisimai/blob/5-stable/lib/Sisimai/Rhost/%s)'
         % (r['see'][0] if r['see'] else 'provider documentation', r['file']), PROVIDER[r['file']])
 
-sfm = json.load(open('/tmp/cls/sfm.json'))
+sfm = json.load(open(os.path.join(INPUTS, 'sfm.json')))
 for i, label in SFM.items():
     r = sfm[i]
     reply = re.sub(r'^SMTP;\s*', '', r['reply'])
     add(reply, label, 'https://github.com/ActiveCampaign/smtp-field-manual/blob/main/data/codes/%s (observed reply, provider %s)'
         % (r['file'], r['provider']), r['provider'])
 
-sis = json.load(open('/tmp/cls/sis.json'))
+sis = json.load(open(os.path.join(INPUTS, 'sis.json')))
 for i, r in enumerate(sis):
     if i in SIS:
         label = SIS[i]
@@ -133,13 +139,13 @@ for i, r in enumerate(sis):
     add(r['reply'], label, 'https://github.com/sisimai/set-of-emails/blob/master/%s (real bounce, anonymised by Sisimai%s)'
         % (r['file'], how), 'bounce: ' + lhost)
 
-maddy = open('/tmp/cls/maddy.txt').read().split('\n')
+maddy = open(os.path.join(INPUTS, 'maddy.txt')).read().split('\n')
 for i, label in MADDY.items():
     add(maddy[i], label, 'https://github.com/foxcpp/maddy (exterrors.SMTPError reply in internal/; code, enhanced code and message as sent)', 'maddy')
-haraka = json.load(open('/tmp/cls/haraka.json'))
+haraka = json.load(open(os.path.join(INPUTS, 'haraka.json')))
 for i, label in HARAKA.items():
     add(haraka[i]['reply'], label, 'https://github.com/haraka/Haraka/blob/master/%s (respond() reply)' % haraka[i]['file'], 'Haraka')
-pfref = open('/tmp/cls/pfref2.txt').read().split('\n')
+pfref = open(os.path.join(INPUTS, 'pfref2.txt')).read().split('\n')
 for i, label in PFREF.items():
     add(pfref[i], label, 'https://github.com/vdukhovni/postfix/tree/master/postfix/src/smtpd (smtpd_check regression output *.ref; real Postfix replies)', 'Postfix')
 

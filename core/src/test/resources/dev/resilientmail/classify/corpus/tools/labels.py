@@ -46,7 +46,7 @@ RHOST = {0:'Z SA',1:'Z SA',2:'C SB',3:'Z SB',4:'M SB',5:'C SB',6:'R MU',7:'R MF'
 145:'M RL!P',146:'M DN',147:'M SB',148:'M SB',149:'R RL',150:'R MU',151:'R MU',152:'* PE',154:'R MU',155:'Z MU'}
 
 # sfm.json: ActiveCampaign smtp-field-manual observed replies
-SFM = {0:'Z SB',1:'Z CR',2:'M RL!P',4:'C SE',6:'M RL!P',7:'C SE',8:'* SE',9:'* PE',10:'R RL',11:'R RL',12:'R RL',13:'R RL',
+SFM = {0:'Z SB',1:'Z CR',2:'M RL!P',4:'C UN',6:'M RL!P',7:'C SE',8:'* SE',9:'* PE',10:'R RL',11:'R RL',12:'R RL',13:'R RL',
 14:'R RL',15:'R DN',18:'Z SE',19:'* SE',20:'* SE',21:'* SE',22:'Z SE',23:'* SE',24:'M SB',25:'M SB',26:'* SE',29:'R MF',
 30:'R SE',31:'* SE',33:'* SE',34:'R RL',35:'R MF',36:'R RL',37:'R PE',38:'* PE',39:'* PE',40:'R PE',42:'R MU',44:'R MU',
 45:'R MU',46:'R RL',47:'Z SB',48:'Z CR',49:'Z SA',50:'Z FM',51:'R RD',52:'R MU',53:'Z CR',54:'Z SA',55:'Z SB',56:'R MU',
@@ -65,9 +65,9 @@ SIS = {69:'R SB',151:'M RL!P',222:'M RL!P',207:'M SB',251:None,255:None,348:'Z S
 72:'C SB',73:'M DN',81:None,82:'C SB',83:'C SB',85:'E SB',86:None,87:None,88:None,90:None,96:'M SB',98:None,99:None,
 100:None,102:None,106:'* MU',113:'Z MU',115:'M SB',122:'* MU',123:'* MU',125:'* MU',126:'* MU',128:'* SB',129:'Z MU',
 131:'Z MU',132:'Z MU',134:'* MU',138:None,139:'* SB',140:None,142:None,161:'Z MU',164:'* MU',165:'M CL',166:'M DN',
-169:'Z FM',174:'C SB',176:'R SE',177:'D PE',178:'R SB',181:'M SE',182:'R TR',183:'C SE',184:'C SE',185:None,187:'Z PE',
+169:'Z FM',174:'C SB',176:'R SE',177:'D PE',178:'R SB',181:'M SE',182:'R TR',183:'C UN',184:'C UN',185:None,187:'Z PE',
 188:'M SB',191:'R RL',195:'M AR',196:'Z CR',197:'Z CR',202:'M RL!P',203:'Z SE',206:'Z FM',213:'M SB',214:None,217:'R SB',
-227:'* MU',228:'* SE',231:'* CR',232:'* CR',233:'* TL',238:'Z MU',240:'M DN',241:'M TL',242:'Z FM',245:'Z FM',246:None,
+227:'* MU',228:'* UN',231:'* CR',232:'* CR',233:'* TL',238:'Z MU',240:'M DN',241:'M TL',242:'Z FM',245:'Z FM',246:None,
 247:None,250:None,252:'* SE',253:'Z MU',254:'* SE',259:None,261:None,262:'Z CR',264:None,265:'Z CR',268:'M SE',271:'Z FM',
 272:'Z FM',276:None,278:'Z MU',280:'M AR',281:'* SE',282:None,283:'* DN',287:'* MU',288:'* SE',290:'* SE',293:None,
 296:'M SB',298:None,302:None,309:'* MU',313:'* SB',314:'* SB',315:None,319:'* MU',321:'* MU',322:'* SE',323:'* SE',
@@ -211,7 +211,21 @@ ADDED = [
   'Stalwart', 'R RD', '550 5.1.2 Relay not allowed.'),
  ('https://learn.microsoft.com/en-us/exchange/troubleshoot/email-delivery/ndr/relay-access-denied-smtp ("550 5.7.64 TenantAttribution" when sending mail externally in Microsoft 365)',
   'Microsoft 365', 'R RD', '550 5.7.64 TenantAttribution; Relay Access Denied SMTP'),
- # UNKNOWN: the reply names no failure
+ # UNKNOWN: the reply names no failure. The rule for generic replies (CLASSIFICATION.md section 3, steps 3-5),
+ # the same as the shared rows ('421 ... Service unavailable - try again later' at CONNECT is UNKNOWN, '554
+ # Transaction failed' and '451 Temporary failure: <addr>' are SYSTEM_ERROR): words that only restate the basic
+ # code ('temporary failure', 'service (not) available', 'try again later', 'denied', 'rejected', 'aborted',
+ # 'not accepted', with or without an enhanced code X.0.0) are no text rule, so the basic code at that phase
+ # decides (step 4):
+ #   451, 452, 454, 458, and 554 (but not as a greeting)              -> SYSTEM_ERROR (local error, storage,
+ #                                                                       transaction failed)
+ #   550 / 553 at RCPT -> MAILBOX_UNKNOWN, at MAIL -> SENDER_BLOCKED; any 5xx greeting at CONNECT -> SENDER_BLOCKED
+ #   421, 450, 550 / 553 at other phases, codes RFC 5321 gives no meaning (4xx/5xx outside the table) -> UNKNOWN
+ # A refusal that names the sending party it refuses (the sender, the client's connection, its EHLO) is about
+ # the sending party, so it is policy (section 3) and SENDER_BLOCKED even with no reason word; 'recipient
+ # denied' or 'message denied' names no party of the sender's and stays UNKNOWN.
+ # A provider tag or help link with a documented meaning (GoDaddy IB101 'higher than normal volume') is specific
+ # text and decides instead; so does any enhanced code other than X.0.0.
  (GH + 'haraka/Haraka/blob/0bf10cbb486253752042e10af4c65ec78ec7fe91/connection.js#L778 (connect_respond default text for DENYSOFT)',
   'Haraka', 'C UN', '421 Come back later'),
  (GH + 'haraka/Haraka/blob/0bf10cbb486253752042e10af4c65ec78ec7fe91/connection.js#L1619 (data_post_respond default text for DENY)',
@@ -219,10 +233,10 @@ ADDED = [
  (GH + 'haraka/Haraka/blob/0bf10cbb486253752042e10af4c65ec78ec7fe91/connection.js#L1633 (data_post_respond default text for DENYSOFT)',
   'Haraka', 'Z UN', '450 Message denied temporarily'),
  (GH + 'hmailserver/hmailserver/blob/4d11f81d14af5136b5e0e1d231e0eb19d8361177/hmailserver/source/Server/SMTP/SMTPConnection.cpp#L781 (sent to a greylisted sender; the text does not say so)',
-  'hMailServer', 'R UN', '451 Please try again later.'),
+  'hMailServer', 'R SE', '451 Please try again later.'),
  (GH + 'hmailserver/hmailserver/blob/4d11f81d14af5136b5e0e1d231e0eb19d8361177/hmailserver/source/Server/SMTP/SMTPConnection.cpp#L2297 (delayed greylisting after DATA; the text does not say so)',
   'hMailServer', 'Z UN', '450 Please try again later.'),
- (SFMC + '554.json (provider yahoo, status 5.5.4-2; observed reply)', 'Yahoo Inc', 'Z UN', '554 delivery error: dd Requested mail action aborted - example.yahoo.com'),
+ (SFMC + '554.json (provider yahoo, status 5.5.4-2; observed reply)', 'Yahoo Inc', 'Z SE', '554 delivery error: dd Requested mail action aborted - example.yahoo.com'),
  (SFMC + '421.json (spamFilters emailsecuritycloud, status 1; observed reply)', 'Broadcom/Symantec Email Security.cloud (MessageLabs)', '* UN', '421 Service Temporarily Unavailable'),
  (SFMC + '450.json (spamFilters emailsecuritycloud, status 1; observed reply)', 'Broadcom/Symantec Email Security.cloud (MessageLabs)', '* UN',
   '450 Requested action aborted [9] #-#, please visit https://knowledge.broadcom.com/external/article?legacyId=TECH246726 for more details about this error message.'),
@@ -244,4 +258,28 @@ ADDED = [
   'qpsmtpd', 'R RD', '550 Relaying denied (#5.7.1)'),
  (GH + 'smtpd/qpsmtpd/blob/df5b04d857e6f6602cef0dd4f2c09f163e20672f/plugins/greylisting#L183 (the greylisting plugin\'s DENYSOFT text, answered 450 by rcpt_respond; the text does not say greylisted)',
   'qpsmtpd', 'R UN', '450 This mail is temporarily denied'),
+ # third batch (same day): UNKNOWN by the rule above; a 4xx refusal that gives no reason (most often a deferred
+ # check or greylisting, not a block) at any phase, and 421/450 replies; addresses filled in with example.com.
+ (GH + 'haraka/Haraka/blob/0bf10cbb486253752042e10af4c65ec78ec7fe91/connection.js#L1109 (rcpt_respond default text for DENYSOFT, dmsg = `recipient ${rcpt.format()}`)',
+  'Haraka', 'R UN', '450 recipient <user@example.com> denied'),
+ (GH + 'haraka/Haraka/blob/0bf10cbb486253752042e10af4c65ec78ec7fe91/connection.js#L990 (mail_respond default text for DENYSOFT, dmsg = `sender ${sender.format()}`)',
+  'Haraka', 'M SB', '450 sender <user@example.com> denied'),
+ (GH + 'haraka/Haraka/blob/0bf10cbb486253752042e10af4c65ec78ec7fe91/connection.js#L861 (ehlo_respond default text for DENYSOFT)',
+  'Haraka', 'E SB', '450 EHLO denied'),
+ (GH + 'smtpd/qpsmtpd/blob/df5b04d857e6f6602cef0dd4f2c09f163e20672f/lib/Qpsmtpd/SMTP.pm#L407-L409 (mail_respond default text for DENYSOFT: $from->format followed by \", temporarily denied\")',
+  'qpsmtpd', 'M SB', '450 <user@example.com>, temporarily denied'),
+ (GH + 'smtpd/qpsmtpd/blob/df5b04d857e6f6602cef0dd4f2c09f163e20672f/lib/Qpsmtpd/SMTP.pm#L111-L112 (connect_respond default text for DENYSOFT)',
+  'qpsmtpd', 'C SB', '450 Connection from you temporarily denied, bye bye.'),
+ (GH + 'smtpd/qpsmtpd/blob/df5b04d857e6f6602cef0dd4f2c09f163e20672f/lib/Qpsmtpd/SMTP.pm#L724-L726 (data_headers_end hook DENYSOFT_DISCONNECT default text)',
+  'qpsmtpd', 'Z UN', '421 Message denied temporarily'),
+ (GH + 'Exim/exim/blob/13835a3c1e057efad7da269c0f93bf2eac850205/src/src/receive.c#L4350 (cutthrough delivery with defer_pass: the onward server gave an unknown response or an error)',
+  'Exim', 'Z UN', '450 Onward transmission not accepted'),
+ (GH + 'decke/smtprelay/blob/8c71f4fb2c20ee81371aab47aee7a1d834a5c887/main.go#L253 (the message could not be forwarded for an error that is not an SMTP reply; written "%d %s" by github.com/chrj/smtpd)',
+  'smtprelay', 'Z UN', '421 Forwarding failed'),
+ (GH + 'simple-login/app/blob/dbc45fcce4e8e6b4fa615cc729ca95a67bf75266/app/email/status.py#L34 (E407, returned at email_handler.py line 990 when the forward to Postfix failed, "so Postfix can retry")',
+  'SimpleLogin', 'Z UN', '421 SL E407 Retry later'),
+ (GH + 'simple-login/app/blob/dbc45fcce4e8e6b4fa615cc729ca95a67bf75266/app/email/status.py#L38 (E501, returned at email_handler.py line 1052 for a reply address on an unknown domain; the reply text says nothing)',
+  'SimpleLogin', 'Z UN', '550 SL E501'),
+ (GH + 'Excision-Mail/Excision-Mail/issues/54 (session transcript in the issue: the reply to the final dot after DATA)',
+  'Excision-Mail', 'Z UN', '550 message rejected'),
 ]
