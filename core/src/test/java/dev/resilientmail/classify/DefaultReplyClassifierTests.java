@@ -144,6 +144,12 @@ class DefaultReplyClassifierTests {
 						POLICY_PERMANENT, FailureReason.SENDER_BLOCKED, false, "5.7.1"),
 				row("550 5.1.8 Domain of sender address bob@nowhere.example does not exist", "MAIL", PERMANENT,
 						FailureReason.DOMAIN_NOT_FOUND, false, "5.1.8"),
+				// a bare refusal names no failure: the code at that phase decides, and
+				// before RCPT the only party refused is the sender
+				row("550 Message denied", "END_OF_DATA", PERMANENT, FailureReason.UNKNOWN, false, "~5.0.0"),
+				row("450 <alice@example.net>, temporarily denied", "MAIL", POLICY_TRANSIENT,
+						FailureReason.SENDER_BLOCKED, true, "~4.7.1"),
+				row("550 Denied by policy", "RCPT", POLICY_PERMANENT, FailureReason.SENDER_BLOCKED, false, "~5.7.1"),
 				// the phase a wrapper names counts when the caller gave none
 				row("550 host mx.example.org [192.0.2.7] SMTP error from remote mail server after MAIL FROM:<alice@example.net>: 550 5.1.1 User unknown",
 						"ANY", POLICY_PERMANENT, FailureReason.SENDER_BLOCKED, false, "5.1.1"),
@@ -367,7 +373,7 @@ class DefaultReplyClassifierTests {
 					454 5.5.1 STARTTLS may not be repeated                                    | STARTTLS    | PROTOCOL_ERROR | TRANSIENT
 					550 5.5.2 Error: bare <LF> received                                        | END_OF_DATA | PROTOCOL_ERROR | PERMANENT
 					452 4.1.1 <bob@example.net> too many recent messages; Try again later      | RCPT        | RATE_LIMITED   | TRANSIENT
-					554 Rejected by mx.spamfilter.example                                      | RCPT        | SENDER_BLOCKED | POLICY_PERMANENT
+					554 Blocked by mx.spamfilter.example                                       | RCPT        | SENDER_BLOCKED | POLICY_PERMANENT
 					""")
 	void wordingsThatMisledTheKeywordListsAreReadForTheirMeaning(String reply, String phase, FailureReason reason,
 			FailureKind kind) {

@@ -36,7 +36,7 @@ class SisimaiWordingAuditTests {
 	 * Wordings read as another reason than their meaning at the last measurement; a
 	 * ratchet that only lets the number fall.
 	 */
-	private static final int WRONG_KNOWN = 29;
+	private static final int WRONG_KNOWN = 28;
 
 	private static final List<String> FILES = List.of("audit/sisimai-wordings.tsv", "audit/provider-wordings.tsv");
 
