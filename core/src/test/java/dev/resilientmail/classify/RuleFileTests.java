@@ -59,6 +59,8 @@ class RuleFileTests {
 					no reason                 | rule a\\nphrase x\\nsource s | line 1: rule 'a' has no 'reason'
 					no condition              | rule a\\nreason UNKNOWN\\nsource s | line 1: rule 'a' has no condition
 					field before rule         | reason UNKNOWN | line 1: 'reason' outside a rule
+					wrapper with a reason     | rule a\\nreason MAILBOX_UNKNOWN\\nwrapper\\nphrase x\\nsource s | line 1: rule 'a': a 'wrapper' says nothing by itself
+					open phrase after a host  | rule a\\nreason UNKNOWN\\nphrase <host> *exist\\nsource s | line 3: phrase '<host> *exist': after <host>
 					""")
 	void mistakeFailsTheLoadNamingFileLineAndAllowedValues(String mistake, String text, String message) {
 		assertThatIllegalArgumentException().isThrownBy(() -> parse(text.replace("\\n", "\n")))
