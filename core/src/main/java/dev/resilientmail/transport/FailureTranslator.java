@@ -221,10 +221,17 @@ final class FailureTranslator {
 		}
 		else if (transaction.dataSent()) {
 			Failing failing = failingOf(SmtpCommand.DATA, transaction.dataReply(), protocolError);
+			Failing closing = closingRcpt(transaction, replies);
 			// 354 to DATA, 250 to a BDAT chunk: anything else refused the transaction
 			boolean dataRefused = failing.reply().isEmpty() || failing.reply().get().isFailure();
-			transaction0 = dataRefused ? failing : new Failing(SmtpCommand.DATA, Optional.empty(),
-					protocolError ? PROTOCOL_ERROR : Classification.connectionFailed(false));
+			if (closing != null && failing.reply().isEmpty()) {
+				// a pipelined RCPT got 421: the session ended there, DATA went unanswered
+				transaction0 = closing;
+			}
+			else {
+				transaction0 = dataRefused ? failing : new Failing(SmtpCommand.DATA, Optional.empty(),
+						protocolError ? PROTOCOL_ERROR : Classification.connectionFailed(false));
+			}
 		}
 		else if (transaction.mailSent()
 				&& !Capture.parseQuietly(transaction.mailReply()).map((r) -> !r.isFailure()).orElse(false)) {
@@ -291,6 +298,17 @@ final class FailureTranslator {
 		SmtpCommand last = (sent > 0) ? SmtpCommand.RCPT : transaction.mailSent() ? SmtpCommand.MAIL : SmtpCommand.ANY;
 		return new Failing(last, Optional.empty(),
 				protocolError ? PROTOCOL_ERROR : Classification.connectionFailed(false));
+	}
+
+	/** The first RCPT reply that closed the session (421), or null. */
+	private static Failing closingRcpt(Transaction transaction, Replies replies) {
+		for (int i = 0; i < transaction.recipients().size() && transaction.rcptSent(i); i++) {
+			Failing failing = replies.of(SmtpCommand.RCPT, transaction.rcptReply(i));
+			if (failing.reply().isPresent() && failing.reply().get().code() == 421) {
+				return failing;
+			}
+		}
+		return null;
 	}
 
 	/**

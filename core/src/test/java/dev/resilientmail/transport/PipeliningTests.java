@@ -139,6 +139,24 @@ class PipeliningTests {
 	}
 
 	@Test
+	void rcptAnsweredWith421EndsTheTransactionThereThoughDataWentOut() throws Exception {
+		SmtpFailure failure = failureFrom((c) -> {
+			greet(c, true);
+			read(c, 5);
+			// Postfix after an access map's 421: it answers what it read, then closes
+			c.line("250 2.1.0 Ok\r\n250 2.1.5 Ok");
+			c.line("421 4.3.2 <b@example.com>: Recipient address rejected: Service not available, closing"
+					+ " transmission channel");
+			throw new IOException("closed after 421");
+		});
+		assertNothingSent(failure, FailureReason.SYSTEM_ERROR);
+		assertThat(failure.command()).isEqualTo(SmtpCommand.RCPT);
+		assertThat(failure.reply().get().code()).isEqualTo(421);
+		assertThat(failure.enhancedCode()).hasToString("4.3.2");
+		assertThat(failure.getMessage()).contains("at RCPT: 421 4.3.2");
+	}
+
+	@Test
 	void refusedMailGivesEveryRecipientTheMailReplyAndTheConnectionGoesOn() throws Exception {
 		try (HostileServer server = HostileServer.start((c) -> {
 			greet(c, true);

@@ -155,6 +155,34 @@ class PostfixScenariosTests {
 		}
 	}
 
+	/**
+	 * An access map that answers {@code 421 4.3.2}: Postfix wraps the text in its
+	 * restriction words and closes the session. The code says what the reply is (a system
+	 * not accepting mail for now), the wrapper words say nothing, so it is a transient
+	 * failure with the server's code, never a policy rejection.
+	 */
+	static Stream<Arguments> closingReplies() {
+		return Stream.of(Arguments.of("check_recipient_access 421 4.3.2", SENDER, "closing@postfix.test",
+				"421 4.3.2 <closing@postfix.test>: Recipient address rejected: Service not available, closing transmission channel"),
+				Arguments.of("check_sender_access 421 4.3.2", "closing-sender@sender.test", "someone@postfix.test",
+						"421 4.3.2 <closing-sender@sender.test>: Sender address rejected: Service not available, closing transmission channel"));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("closingReplies")
+	@Order(2)
+	void closingReplyFromAnAccessMapIsTransientWithTheServersCode(String scenario, String sender, String recipient,
+			String reply) {
+		try (MailDelivery delivery = delivery(Listener.MAIN, ONE_ATTEMPT)) {
+			SmtpFailure failure = assertThrows(SmtpFailure.class, () -> delivery.send(message(sender, recipient)));
+			assertFailure(failure, TransientFailure.class, reply, "4.3.2", FailureReason.SYSTEM_ERROR,
+					SmtpCommand.RCPT);
+			assertThat(failure.classification().enhancedCodeInferred()).isFalse();
+			assertThat(failure.isRetryable()).isTrue();
+			table.failure(scenario, failure);
+		}
+	}
+
 	@Test
 	@Order(3)
 	void tooManyRecipientsIsTypedAndMailDeliverySplitsTheRest() throws MessagingException {
