@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -109,7 +110,20 @@ final class BounceReader {
 			position = block.bodyStart();
 		}
 		Headers message = groups.isEmpty() ? Headers.EMPTY : groups.get(0);
-		String human = null;
+		Set<String> addresses = new HashSet<>();
+		for (Headers group : groups) {
+			String address = address(firstOf(group, "final-recipient", "original-recipient", "x-actual-recipient"));
+			if (!address.isEmpty()) {
+				addresses.add(address.toLowerCase(Locale.ROOT));
+			}
+		}
+		String[] humanText = new String[1];
+		Supplier<String> human = () -> {
+			if (humanText[0] == null) {
+				humanText[0] = TextDetector.humanPart(parts.human(), this.formats);
+			}
+			return humanText[0];
+		};
 		List<BouncedRecipient> recipients = new ArrayList<>();
 		for (Headers group : groups) {
 			String address = address(firstOf(group, "final-recipient", "original-recipient", "x-actual-recipient"));
@@ -124,14 +138,14 @@ final class BounceReader {
 			String diagnosticText = (semicolon >= 0 && semicolon < 20) ? diagnostic.substring(semicolon + 1)
 					: diagnostic;
 			if (diagnosticText.isBlank()) {
-				if (human == null) {
-					human = TextDetector.humanPart(parts.human(), this.formats);
-				}
-				diagnosticText = TextDetector.about(human, address);
+				diagnosticText = TextDetector.about(human.get(), address);
 			}
 			Action action = action(group.value("action"), status, diagnosticText);
-			recipients.add(recipient(address, original, action, status, diagnosticText, mta(group.value("remote-mta")),
-					date(group.value("last-attempt-date"))));
+			Supplier<String> context = () -> TextDetector.around(human.get(), address, others(addresses, address));
+			boolean localMailer = diagnostic.regionMatches(true, 0, "x-unix", 0, 6)
+					|| group.value("x-actual-recipient").contains("|");
+			recipients.add(recipient(address, original, action, status, diagnosticText, context, localMailer,
+					mta(group.value("remote-mta")), date(group.value("last-attempt-date"))));
 		}
 		if (recipients.isEmpty()) {
 			return null;
@@ -215,11 +229,16 @@ final class BounceReader {
 			return problem(Type.NOT_A_BOUNCE, "reads like a bounce but names no recipient address");
 		}
 		boolean delayed = delayed(whole + "\n" + headers.value("subject"));
+		Set<String> addresses = new HashSet<>();
+		blocks.forEach((block) -> addresses.add(block.address().toLowerCase(Locale.ROOT)));
 		List<BouncedRecipient> recipients = new ArrayList<>();
 		for (TextDetector.Block block : blocks) {
 			String text = block.text();
 			Action action = delayed && !finalWording(text) ? Action.DELAYED : Action.FAILED;
-			recipients.add(recipient(block.address(), "", action, Optional.empty(), text, "", Optional.empty()));
+			Supplier<String> context = () -> TextDetector.before(human, block.address(),
+					others(addresses, block.address()));
+			recipients.add(recipient(block.address(), "", action, Optional.empty(), text, context, false, "",
+					Optional.empty()));
 		}
 		return report(type(recipients), (format != null) ? format : "Generic", null, null, parts, recipients, top,
 				note);
@@ -242,22 +261,81 @@ final class BounceReader {
 				|| AUTO_REPLY_SUBJECT.matcher(headers.value("subject").trim()).find();
 	}
 
+	private static Set<String> others(Set<String> addresses, String address) {
+		Set<String> others = new HashSet<>(addresses);
+		others.remove(address.toLowerCase(Locale.ROOT));
+		return others;
+	}
+
+	/**
+	 * One recipient, classified on its diagnostic; where only codes decide that (a bare
+	 * code, a status that names no detail), the report's own words about the recipient
+	 * are read too: the text before the quoted reply and what the report writes around
+	 * the recipient's address.
+	 * @param context the report's text around the recipient, read only when needed
+	 * @param localMailer whether a local delivery program gave the diagnostic
+	 */
 	private BouncedRecipient recipient(String address, String original, Action action,
-			Optional<EnhancedStatusCode> status, String text, String remoteMta, Optional<Instant> lastAttempt) {
+			Optional<EnhancedStatusCode> status, String text, Supplier<String> context, boolean localMailer,
+			String remoteMta, Optional<Instant> lastAttempt) {
 		Diagnostic diagnostic = Diagnostic.read(text);
 		Optional<EnhancedStatusCode> given = diagnostic.enhancedCode().isPresent() ? diagnostic.enhancedCode() : status;
 		SmtpReply reply = diagnostic.reply().orElse(null);
-		if (reply != null && reply.enhancedCode().isEmpty() && status.isPresent()
-				&& status.get().codeClass() == reply.codeClass()) {
-			// the reporting server's status for a reply that carries none
+		if (reply != null && status.isPresent() && status.get().codeClass() == reply.codeClass()
+				&& (reply.enhancedCode().isEmpty() ? !isOther(status.get())
+						: isOther(reply.enhancedCode().get()) && status.get().detail() != 0)) {
+			// the reporting server's status for a reply that carries none, or one that
+			// says more than the reply's X.0.0; a status X.0.0 says nothing the text
+			// could not
 			reply = new SmtpReply(reply.code(), status, reply.lines());
 		}
 		SmtpReply classified = (reply != null) ? reply : synthesise(action, given, diagnostic.text());
 		Classification classification = this.classifier.classify(classified, diagnostic.phase());
+		if (codesOnly(classification)) {
+			Classification wider = this.classifier.classify(widened(classified, diagnostic.text(), context.get()),
+					diagnostic.phase());
+			if (!codesOnly(wider)) {
+				classification = wider;
+			}
+			else if (localMailer) {
+				// a local delivery program failed (its exit status is the diagnostic):
+				// the
+				// receiving mail system's trouble, RFC 3463 X.3.0
+				EnhancedStatusCode system = new EnhancedStatusCode(classified.codeClass(), 3, 0);
+				classification = this.classifier.classify(
+						new SmtpReply(classified.code(), Optional.of(system), classified.lines()), diagnostic.phase());
+			}
+		}
 		return new BouncedRecipient(address,
 				(original.isEmpty() || original.equalsIgnoreCase(address)) ? Optional.empty() : Optional.of(original),
 				action, given, diagnostic.reply(), diagnostic.text(), optional(remoteMta), lastAttempt,
 				diagnostic.phase(), classification);
+	}
+
+	private static boolean isOther(EnhancedStatusCode code) {
+		return code.subject() == 0 && code.detail() == 0;
+	}
+
+	/**
+	 * Whether only codes decided: a basic code, the first digit, or the registry meaning
+	 * of an enhanced code that names a subject but no detail (X.5.0, X.0.0).
+	 */
+	private static boolean codesOnly(Classification classification) {
+		String ids = classification.ruleIds();
+		int plus = ids.indexOf('+');
+		String id = (plus < 0) ? ids : ids.substring(0, plus);
+		if (id.isEmpty() || id.startsWith("basic-") || id.equals("first-digit") || id.equals("none")) {
+			return true;
+		}
+		return id.startsWith("registry-") && classification.enhancedCode().detail() == 0;
+	}
+
+	/** The reply with the whole diagnostic text and the report's words around it. */
+	private static SmtpReply widened(SmtpReply reply, String text, String context) {
+		String words = Diagnostic.collapse(text + "\n" + context);
+		String line = reply.code() + reply.enhancedCode().map((given) -> " " + given).orElse("")
+				+ (words.isEmpty() ? "" : " " + words);
+		return new SmtpReply(reply.code(), reply.enhancedCode(), List.of(line));
 	}
 
 	/**
