@@ -138,7 +138,7 @@ final class BounceReader {
 			String diagnosticText = (semicolon >= 0 && semicolon < 20) ? diagnostic.substring(semicolon + 1)
 					: diagnostic;
 			if (diagnosticText.isBlank()) {
-				diagnosticText = TextDetector.about(human.get(), address);
+				diagnosticText = TextDetector.about(human.get(), address, others(addresses, address));
 			}
 			Action action = action(group.value("action"), status, diagnosticText);
 			Supplier<String> context = () -> TextDetector.around(human.get(), address, others(addresses, address));

@@ -37,7 +37,7 @@ final class TextDetector {
 	 * An address where reports put recipients: first on the line, perhaps after a label.
 	 */
 	private static final Pattern ANCHOR = Pattern.compile(
-			"^\\s*(?:[-*>•+]+\\s*)?(?:In:\\s+)?(?:[45]\\d\\d[ -]+)?(?:([A-Za-z][A-Za-z0-9 _-]{0,30}?)\\s*:\\s*)?(?:rfc822;\\s*)?[<\"'(\\[]?("
+			"^\\s*(?:[-*>•+]+\\s*)?(?:In:\\s+)?(?:([45]\\d\\d)[ -]+)?(?:([A-Za-z][A-Za-z0-9 _-]{0,30}?)\\s*:\\s*)?(?:rfc822;\\s*)?[<\"'(\\[]?("
 					+ ADDRESS.pattern() + ")[>\"')\\]]?(?=$|[\\s:;,.(<>]|\\.\\.\\.)");
 
 	/**
@@ -73,6 +73,16 @@ final class TextDetector {
 	/** A delivery-status field written into the text: the end of what the text says. */
 	private static final Pattern DSN_FIELD = Pattern.compile(
 			"(?i)(?:reporting-mta|final-recipient|original-recipient|action|status|remote-mta|diagnostic-code|arrival-date|received-from-mta|last-attempt-date):");
+
+	/**
+	 * A Sendmail transcript's summary line: {@code 421 example.org (smtp)... Deferred},
+	 * {@code 550 5.1.1 <bob@...>... User unknown}; group 1 is what it is about.
+	 */
+	private static final Pattern SUMMARY = Pattern
+		.compile("\\s*[45]\\d\\d[ -](?:[245]\\.\\d{1,3}\\.\\d{1,3}[ -])?(\\S+)(?: \\([^)]{0,40}\\))?\\.\\.\\.");
+
+	/** Lines of quoted replies ({@code <<< ...}) read above a summary line. */
+	private static final int MAX_QUOTED_REPLIES = 5;
 
 	private static final Pattern SEPARATOR = Pattern.compile("^\\s*(?:[-=*_#~]\\s*){5,}$");
 
@@ -144,19 +154,20 @@ final class TextDetector {
 		List<int[]> anchors = new ArrayList<>();
 		List<String> addresses = new ArrayList<>();
 		List<String> labels = new ArrayList<>();
+		List<String> codes = new ArrayList<>();
 		for (int i = 0; i < lines.size(); i++) {
 			Matcher matcher = ANCHOR.matcher(lines.get(i));
 			if (!matcher.find()) {
 				continue;
 			}
-			String label = matcher.group(1);
+			String label = matcher.group(2);
 			if (label != null && NOT_RECIPIENT_LABELS.contains(label.trim().toLowerCase(Locale.ROOT))) {
 				continue;
 			}
-			String address = clean(matcher.group(2));
-			int end = matcher.end(2);
+			String address = clean(matcher.group(3));
+			int end = matcher.end(3);
 			Matcher named = NAME_ADDR_TAIL.matcher(lines.get(i)).region(end, lines.get(i).length());
-			boolean bracketed = matcher.start(2) > 0 && lines.get(i).charAt(matcher.start(2) - 1) == '<';
+			boolean bracketed = matcher.start(3) > 0 && lines.get(i).charAt(matcher.start(3) - 1) == '<';
 			if (!bracketed && named.lookingAt()) {
 				address = clean(named.group(1));
 				end = named.end();
@@ -166,6 +177,7 @@ final class TextDetector {
 			}
 			anchors.add(new int[] { i, end });
 			addresses.add(address);
+			codes.add(matcher.group(1));
 			labels.add((label != null && !NEUTRAL_LABELS.contains(label.trim().toLowerCase(Locale.ROOT)))
 					? label.trim() + ": " : "");
 		}
@@ -180,8 +192,32 @@ final class TextDetector {
 			// when
 			// nothing follows the address on its line; otherwise it is the report's
 			// wording
-			StringBuilder text = new StringBuilder(rest);
+			StringBuilder text = new StringBuilder();
+			if (codes.get(a) != null) {
+				// a transcript's summary line ("554 <bob@...>... Remote protocol error"):
+				// the server's replies quoted just above it ("<<< 550 ...") answered this
+				// recipient, and the line's own code is the verdict
+				int up = first;
+				while (up > 0 && first - up < MAX_QUOTED_REPLIES && lines.get(up - 1).trim().startsWith("<<<")) {
+					up--;
+				}
+				for (int k = up; k < first; k++) {
+					text.append(lines.get(k).trim()).append('\n');
+				}
+				text.append(codes.get(a)).append(' ');
+			}
+			text.append(rest);
 			int stop = Math.min(limit, first + MAX_BLOCK_LINES + 1);
+			for (int k = first + 1; k < stop; k++) {
+				Matcher summary = SUMMARY.matcher(lines.get(k));
+				if (summary.lookingAt() && !summary.group(1)
+					.toLowerCase(Locale.ROOT)
+					.contains(addresses.get(a).toLowerCase(Locale.ROOT))) {
+					// the transcript's summary of another recipient or host
+					stop = k;
+					break;
+				}
+			}
 			int i = paragraph(lines, first + 1, stop, false, text);
 			if (!REPLY_CODE.matcher(text).find()) {
 				// nothing quoted yet: the reply may stand below a separator ("-----server
@@ -231,14 +267,30 @@ final class TextDetector {
 
 	/** The text about one address: from its first mention on. */
 	static String about(String human, String address) {
+		return about(human, address, Set.of());
+	}
+
+	/**
+	 * The text about one address: from its first mention on, up to a line naming another
+	 * recipient.
+	 * @param others the report's other recipients, lower case
+	 */
+	static String about(String human, String address, Set<String> others) {
 		int at = human.toLowerCase(Locale.ROOT).indexOf(address.toLowerCase(Locale.ROOT));
 		if (at < 0) {
 			return "";
 		}
 		// the paragraph after the mention: up to two blank lines or a separator line
 		List<String> lines = lines(human.substring(at + address.length()));
+		int stop = Math.min(lines.size(), MAX_BLOCK_LINES + 1);
+		for (int i = 1; i < stop; i++) {
+			if (mentionsAny(lines.get(i).toLowerCase(Locale.ROOT), others)) {
+				stop = i;
+				break;
+			}
+		}
 		StringBuilder text = new StringBuilder();
-		paragraph(lines, 0, Math.min(lines.size(), MAX_BLOCK_LINES + 1), true, text);
+		paragraph(lines, 0, stop, true, text);
 		return text.toString();
 	}
 
@@ -286,7 +338,7 @@ final class TextDetector {
 	 */
 	static String around(String human, String address, Set<String> others) {
 		if (human.toLowerCase(Locale.ROOT).contains(address.toLowerCase(Locale.ROOT))) {
-			return before(human, address, others) + "\n" + about(human, address);
+			return before(human, address, others) + "\n" + about(human, address, others);
 		}
 		return others.isEmpty() ? human.substring(0, Math.min(human.length(), MAX_CONTEXT_CHARACTERS)) : "";
 	}
