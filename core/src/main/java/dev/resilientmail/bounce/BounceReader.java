@@ -292,8 +292,11 @@ final class BounceReader {
 		SmtpReply classified = (reply != null) ? reply : synthesise(action, given, diagnostic.text());
 		Classification classification = this.classifier.classify(classified, diagnostic.phase());
 		if (codesOnly(classification)) {
-			Classification wider = this.classifier.classify(widened(classified, diagnostic.text(), context.get()),
-					diagnostic.phase());
+			String around = context.get();
+			// the phase the report names around the reply ("in reply to RCPT TO command")
+			SmtpCommand phase = (diagnostic.phase() != SmtpCommand.ANY) ? diagnostic.phase()
+					: Diagnostic.read(around).phase();
+			Classification wider = this.classifier.classify(widened(classified, diagnostic.text(), around), phase);
 			if (!codesOnly(wider)) {
 				classification = wider;
 			}

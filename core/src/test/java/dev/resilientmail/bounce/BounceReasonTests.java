@@ -1,0 +1,185 @@
+package dev.resilientmail.bounce;
+
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+import dev.resilientmail.bounce.BouncedRecipient.Action;
+import dev.resilientmail.classify.FailureKind;
+import dev.resilientmail.classify.FailureReason;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Which words of a bounce decide a recipient's reason: the diagnostic first, the report's
+ * own text about the recipient where only codes would decide.
+ */
+class BounceReasonTests {
+
+	private final BounceParser parser = BounceParser.defaults();
+
+	@Test
+	void explanationAboveTheAddressDecidesWhenNothingFollowsIt() {
+		BouncedRecipient recipient = only("""
+				From: POSTMASTER@gw.example.com
+				To: sender@example.com
+				Subject: Undeliverable message
+
+				------- Failure Reasons  --------
+
+				User  not listed in public Name & Address Book
+				bob@example.net
+
+
+				------- Returned Message --------
+				From: sender@example.com
+				To: bob@example.net
+				Subject: hello
+
+				hello
+				""");
+		assertThat(recipient.recipient()).isEqualTo("bob@example.net");
+		assertThat(recipient.classification().reason()).isEqualTo(FailureReason.MAILBOX_UNKNOWN);
+	}
+
+	@Test
+	void labelBeforeTheAddressDecidesWhenTheTextAfterItIsVague() {
+		BouncedRecipient recipient = only("""
+				From: MAILER-DAEMON@example.com
+				To: sender@example.com
+				Subject: Returned mail: hello
+
+				User's mailbox is full: <bob@example.net>
+				Unable to deliver mail.
+				""");
+		assertThat(recipient.classification().reason()).isEqualTo(FailureReason.MAILBOX_FULL);
+	}
+
+	@Test
+	void transcriptAboveAStatusThatNamesOnlyASubjectDecides() {
+		BouncedRecipient recipient = only(dsn("""
+				   ----- The following addresses had permanent fatal errors -----
+				<bob@example.net>
+
+				   ----- Transcript of session follows -----
+				mail.local: unknown user: bob
+				554 <bob@example.net>... Service unavailable
+				""", """
+				Final-Recipient: RFC822; <bob@example.net>
+				Action: failed
+				Status: 5.5.0
+				"""));
+		// the status X.5.0 alone would read as a protocol error
+		assertThat(recipient.classification().reason()).isEqualTo(FailureReason.MAILBOX_UNKNOWN);
+		assertThat(recipient.status().orElseThrow()).hasToString("5.5.0");
+	}
+
+	@Test
+	void localDeliveryProgramFailureIsTheMailSystems() {
+		BouncedRecipient recipient = only(dsn("""
+				   ----- Transcript of session follows -----
+				451 4.0.0 Something went wrong
+				""", """
+				Final-Recipient: RFC822; bob@example.net
+				X-Actual-Recipient: X-Unix; |/usr/local/bin/deliver
+				Action: delayed
+				Status: 4.5.0
+				Diagnostic-Code: X-Unix; 71
+				"""));
+		assertThat(recipient.action()).isEqualTo(Action.DELAYED);
+		assertThat(recipient.classification().reason()).isEqualTo(FailureReason.SYSTEM_ERROR);
+		assertThat(recipient.classification().kind()).isEqualTo(FailureKind.TRANSIENT);
+	}
+
+	@Test
+	void specificStatusDecidesOverAReplyThatSaysOnlyXZeroZero() {
+		BouncedRecipient recipient = only(dsn("Delivery failed.\n", """
+				Final-Recipient: rfc822; bob@example.net
+				Action: failed
+				Status: 5.2.2
+				Diagnostic-Code: smtp; 552 5.0.0 Requested action not taken
+				"""));
+		assertThat(recipient.classification().reason()).isEqualTo(FailureReason.MAILBOX_FULL);
+	}
+
+	@Test
+	void textAboutOneRecipientStopsAtTheNextRecipient() {
+		BounceReport report = parse(dsn("""
+				An error has occurred while attempting to deliver a message:
+
+				bob@example.net: 550 5.1.1 <bob@example.net>: Recipient address rejected: User unknown
+				carol@example.net: 552 5.2.2 <carol@example.net>: Recipient address rejected: Mailbox full
+				""", """
+				Final-Recipient: rfc822; bob@example.net
+				Action: failed
+				Status: 5.0.0
+
+				Final-Recipient: rfc822; carol@example.net
+				Action: failed
+				Status: 5.0.0
+				"""));
+		assertThat(report.recipients()).extracting((recipient) -> recipient.classification().reason())
+			.containsExactly(FailureReason.MAILBOX_UNKNOWN, FailureReason.MAILBOX_FULL);
+	}
+
+	@Test
+	void sendmailSummaryLineKeepsItsCodeAndTheReplyQuotedAboveIt() {
+		BouncedRecipient recipient = only("""
+				From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>
+				To: sender@example.com
+				Subject: Returned mail: Remote protocol error
+
+				   ----- Transcript of session follows -----
+				While talking to mx.example.net:
+				>>> MAIL From:<sender@example.com>
+				<<< 550 Relaying denied
+				554 <bob@example.net>... Remote protocol error
+				421 other.example (smtp)... Deferred: Connection timed out during user open with other.example
+
+				   ----- Unsent message follows -----
+				From: sender@example.com
+				To: bob@example.net
+				Subject: hello
+
+				hello
+				""");
+		assertThat(recipient.diagnostic().orElseThrow().code()).isEqualTo(550);
+		assertThat(recipient.classification().reason()).isEqualTo(FailureReason.RELAY_DENIED);
+		assertThat(recipient.classification().kind()).isEqualTo(FailureKind.POLICY_PERMANENT);
+	}
+
+	private static String dsn(String human, String fields) {
+		return """
+				From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>
+				To: sender@example.com
+				Subject: Returned mail: see transcript for details
+				MIME-Version: 1.0
+				Content-Type: multipart/report; report-type=delivery-status; boundary="B1"
+
+				--B1
+				Content-Type: text/plain
+
+				""" + human + """
+
+				--B1
+				Content-Type: message/delivery-status
+
+				Reporting-MTA: dns; mx.example.org
+
+				""" + fields + """
+
+				--B1--
+				""";
+	}
+
+	private BouncedRecipient only(String message) {
+		BounceReport report = parse(message);
+		assertThat(report.recipients()).hasSize(1);
+		return report.recipients().get(0);
+	}
+
+	private BounceReport parse(String message) {
+		return this.parser.parse(message.getBytes(StandardCharsets.UTF_8));
+	}
+
+}
