@@ -291,6 +291,13 @@ final class BounceReader {
 		}
 		SmtpReply classified = (reply != null) ? reply : synthesise(action, given, diagnostic.text());
 		Classification classification = this.classifier.classify(classified, diagnostic.phase());
+		SmtpReply cause = cause(classified);
+		if (cause != null) {
+			Classification first = this.classifier.classify(cause, diagnostic.phase());
+			if (!codesOnly(first)) {
+				classification = first;
+			}
+		}
 		if (codesOnly(classification)) {
 			String around = context.get();
 			// the phase the report names around the reply ("in reply to RCPT TO command")
@@ -313,6 +320,22 @@ final class BounceReader {
 				(original.isEmpty() || original.equalsIgnoreCase(address)) ? Optional.empty() : Optional.of(original),
 				action, given, diagnostic.reply(), diagnostic.text(), optional(remoteMta), lastAttempt,
 				diagnostic.phase(), classification);
+	}
+
+	/**
+	 * The reply without the wording an MTA appended when it gave up on it ("mailbox is
+	 * full: retry timeout exceeded"), or {@code null} when it has none.
+	 */
+	private SmtpReply cause(SmtpReply reply) {
+		String line = reply.lines().get(0);
+		String lower = line.toLowerCase(Locale.ROOT);
+		for (String suffix : this.formats.suffixes) {
+			int at = lower.indexOf(suffix);
+			if (at > 0) {
+				return new SmtpReply(reply.code(), reply.enhancedCode(), List.of(line.substring(0, at)));
+			}
+		}
+		return null;
 	}
 
 	private static boolean isOther(EnhancedStatusCode code) {

@@ -27,6 +27,8 @@ final class Formats {
 
 	final List<String> subjects = new ArrayList<>();
 
+	final List<String> suffixes = new ArrayList<>();
+
 	final List<String> froms = new ArrayList<>();
 
 	final List<Format> formats = new ArrayList<>();
@@ -115,6 +117,7 @@ final class Formats {
 						case "final" -> formats.finals.add(value);
 						case "subject" -> formats.subjects.add(value);
 						case "from" -> formats.froms.add(value);
+						case "suffix" -> formats.suffixes.add(value);
 						default ->
 							throw new IllegalStateException("formats.txt line " + number + ": unknown key " + key);
 					}

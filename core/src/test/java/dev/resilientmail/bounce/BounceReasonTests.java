@@ -148,6 +148,52 @@ class BounceReasonTests {
 		assertThat(recipient.classification().kind()).isEqualTo(FailureKind.POLICY_PERMANENT);
 	}
 
+	@Test
+	void eximsGiveUpSuffixDoesNotHideTheCause() {
+		BouncedRecipient recipient = only("""
+				From: Mail Delivery System <MAILER-DAEMON@mx.example.org>
+				To: sender@example.com
+				Subject: Mail delivery failed: returning message to sender
+
+				This message was created automatically by mail delivery software.
+
+				A message that you sent could not be delivered to one or more of its
+				recipients. This is a permanent error. The following address(es) failed:
+
+				  bob@example.net
+				    mailbox is full: retry timeout exceeded
+
+				------ This is a copy of the message, including all the headers. ------
+				From: sender@example.com
+				To: bob@example.net
+				Subject: hello
+				""");
+		assertThat(recipient.classification().reason()).isEqualTo(FailureReason.MAILBOX_FULL);
+	}
+
+	@Test
+	void eximsGiveUpSuffixAloneIsASystemError() {
+		BouncedRecipient recipient = only("""
+				From: Mail Delivery System <MAILER-DAEMON@mx.example.org>
+				To: sender@example.com
+				Subject: Mail delivery failed: returning message to sender
+
+				This message was created automatically by mail delivery software.
+
+				A message that you sent could not be delivered to one or more of its
+				recipients. This is a permanent error. The following address(es) failed:
+
+				  bob@example.net
+				    retry timeout exceeded
+
+				------ This is a copy of the message, including all the headers. ------
+				From: sender@example.com
+				To: bob@example.net
+				Subject: hello
+				""");
+		assertThat(recipient.classification().reason()).isEqualTo(FailureReason.SYSTEM_ERROR);
+	}
+
 	private static String dsn(String human, String fields) {
 		return """
 				From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>
