@@ -234,7 +234,10 @@ final class BounceReader {
 		List<BouncedRecipient> recipients = new ArrayList<>();
 		for (TextDetector.Block block : blocks) {
 			String text = block.text();
-			Action action = delayed && !finalWording(text) ? Action.DELAYED : Action.FAILED;
+			// a permanent reply (5xx) quoted for the recipient is a verdict, whatever the
+			// report says about other recipients still queued
+			boolean permanent = Diagnostic.read(text).reply().map((reply) -> reply.codeClass() == 5).orElse(false);
+			Action action = (delayed && !permanent && !finalWording(text)) ? Action.DELAYED : Action.FAILED;
 			Supplier<String> context = () -> TextDetector.before(human, block.address(),
 					others(addresses, block.address()));
 			recipients.add(recipient(block.address(), "", action, Optional.empty(), text, context, false, "",
@@ -290,19 +293,23 @@ final class BounceReader {
 			reply = new SmtpReply(reply.code(), status, reply.lines());
 		}
 		SmtpReply classified = (reply != null) ? reply : synthesise(action, given, diagnostic.text());
-		Classification classification = this.classifier.classify(classified, diagnostic.phase());
+		// the phase the diagnostic names, else the one the report names around it ("in
+		// reply to RCPT TO command" in Postfix's text, a transcript's ">>> MAIL From:")
+		SmtpCommand phase = (diagnostic.phase() != SmtpCommand.ANY || reply == null) ? diagnostic.phase()
+				: Diagnostic.read(context.get()).phase();
+		Classification classification = this.classifier.classify(classified, phase);
 		SmtpReply cause = cause(classified);
 		if (cause != null) {
-			Classification first = this.classifier.classify(cause, diagnostic.phase());
+			Classification first = this.classifier.classify(cause, phase);
 			if (!codesOnly(first)) {
 				classification = first;
 			}
 		}
 		if (codesOnly(classification)) {
 			String around = context.get();
-			// the phase the report names around the reply ("in reply to RCPT TO command")
-			SmtpCommand phase = (diagnostic.phase() != SmtpCommand.ANY) ? diagnostic.phase()
-					: Diagnostic.read(around).phase();
+			if (phase == SmtpCommand.ANY) {
+				phase = Diagnostic.read(around).phase();
+			}
 			Classification wider = this.classifier.classify(widened(classified, diagnostic.text(), around), phase);
 			if (!codesOnly(wider)) {
 				classification = wider;
@@ -312,14 +319,14 @@ final class BounceReader {
 				// the
 				// receiving mail system's trouble, RFC 3463 X.3.0
 				EnhancedStatusCode system = new EnhancedStatusCode(classified.codeClass(), 3, 0);
-				classification = this.classifier.classify(
-						new SmtpReply(classified.code(), Optional.of(system), classified.lines()), diagnostic.phase());
+				classification = this.classifier
+					.classify(new SmtpReply(classified.code(), Optional.of(system), classified.lines()), phase);
 			}
 		}
 		return new BouncedRecipient(address,
 				(original.isEmpty() || original.equalsIgnoreCase(address)) ? Optional.empty() : Optional.of(original),
-				action, given, diagnostic.reply(), diagnostic.text(), optional(remoteMta), lastAttempt,
-				diagnostic.phase(), classification);
+				action, given, diagnostic.reply(), diagnostic.text(), optional(remoteMta), lastAttempt, phase,
+				classification);
 	}
 
 	/**

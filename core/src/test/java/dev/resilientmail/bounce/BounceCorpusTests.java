@@ -45,7 +45,7 @@ class BounceCorpusTests {
 
 	/** What this parser reaches on the corpus, percent: a drop below fails the build. */
 	private static final Map<String, Double> FLOORS = Map.of("recipients", 98.0, "status", 98.0, "action", 97.0, "kind",
-			97.5, "reason", 94.5, "retry", 97.0);
+			97.5, "reason", 94.4, "retry", 97.5);
 
 	/** The target: no live recipient reported as unknown with retry=no. */
 	private static final int MAX_FALSE_SUPPRESSIONS = 0;

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import dev.resilientmail.bounce.BouncedRecipient.Action;
 import dev.resilientmail.classify.FailureKind;
 import dev.resilientmail.classify.FailureReason;
+import dev.resilientmail.reply.SmtpCommand;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -192,6 +193,44 @@ class BounceReasonTests {
 				Subject: hello
 				""");
 		assertThat(recipient.classification().reason()).isEqualTo(FailureReason.SYSTEM_ERROR);
+	}
+
+	@Test
+	void phaseNamedInTheExplanationAppliesToTheDiagnostic() {
+		BouncedRecipient recipient = only(dsn("""
+				This is the mail system at host mx.example.org.
+
+				<bob@example.net>: host mx.example.net[192.0.2.1] said: 550 5.1.1 User unknown
+				    (in reply to MAIL FROM command)
+				""", """
+				Final-Recipient: rfc822; bob@example.net
+				Action: failed
+				Status: 5.1.1
+				Diagnostic-Code: smtp; 550 5.1.1 User unknown
+				"""));
+		// the server refused the sender, not the recipient: never a reason to suppress
+		// bob
+		assertThat(recipient.phase()).isEqualTo(SmtpCommand.MAIL);
+		assertThat(recipient.classification().reason()).isNotEqualTo(FailureReason.MAILBOX_UNKNOWN);
+	}
+
+	@Test
+	void permanentReplyQuotedInADelayNoticeIsAFailure() {
+		BouncedRecipient recipient = only("""
+				From: Mail Delivery System <MAILER-DAEMON@mx.example.org>
+				To: sender@example.com
+				Subject: Delayed Mail (still being retried)
+
+				This is the mail system at host mx.example.org.
+
+				####################################################################
+				# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #
+				####################################################################
+
+				<bob@example.net>: host mx.example.net[192.0.2.1] said: 550 5.1.1 User unknown
+				    (in reply to RCPT TO command)
+				""");
+		assertThat(recipient.action()).isEqualTo(Action.FAILED);
 	}
 
 	private static String dsn(String human, String fields) {
