@@ -276,13 +276,13 @@ final class TextDetector {
 	 * @param others the report's other recipients, lower case
 	 */
 	static String about(String human, String address, Set<String> others) {
-		int at = human.toLowerCase(Locale.ROOT).indexOf(address.toLowerCase(Locale.ROOT));
+		int at = indexOfIgnoreCase(human, address);
 		if (at < 0) {
 			return "";
 		}
 		// the paragraph after the mention: up to two blank lines or a separator line
-		List<String> lines = lines(human.substring(at + address.length()));
-		int stop = Math.min(lines.size(), MAX_BLOCK_LINES + 1);
+		List<String> lines = lines(human.substring(at + address.length()), MAX_BLOCK_LINES + 1);
+		int stop = lines.size();
 		for (int i = 1; i < stop; i++) {
 			if (mentionsAny(lines.get(i).toLowerCase(Locale.ROOT), others)) {
 				stop = i;
@@ -302,7 +302,7 @@ final class TextDetector {
 	 * @param others the report's other recipients, lower case
 	 */
 	static String before(String human, String address, Set<String> others) {
-		int at = human.toLowerCase(Locale.ROOT).indexOf(address.toLowerCase(Locale.ROOT));
+		int at = indexOfIgnoreCase(human, address);
 		if (at < 0) {
 			return "";
 		}
@@ -337,7 +337,7 @@ final class TextDetector {
 	 * @param others the report's other recipients, lower case
 	 */
 	static String around(String human, String address, Set<String> others) {
-		if (human.toLowerCase(Locale.ROOT).contains(address.toLowerCase(Locale.ROOT))) {
+		if (indexOfIgnoreCase(human, address) >= 0) {
 			return before(human, address, others) + "\n" + about(human, address, others);
 		}
 		return others.isEmpty() ? human.substring(0, Math.min(human.length(), MAX_CONTEXT_CHARACTERS)) : "";
@@ -399,11 +399,30 @@ final class TextDetector {
 		return value;
 	}
 
+	/** Where the text first names the address, ignoring case; -1 if nowhere. */
+	static int indexOfIgnoreCase(String text, String address) {
+		int length = address.length();
+		if (length == 0) {
+			return -1;
+		}
+		char first = Character.toLowerCase(address.charAt(0));
+		for (int i = 0; i + length <= text.length(); i++) {
+			if (Character.toLowerCase(text.charAt(i)) == first && text.regionMatches(true, i, address, 0, length)) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
 	private static List<String> lines(String text) {
+		return lines(text, MAX_LINES);
+	}
+
+	private static List<String> lines(String text, int maxLines) {
 		List<String> lines = new ArrayList<>();
 		int position = 0;
 		int end = text.length();
-		while (position < end && lines.size() < MAX_LINES) {
+		while (position < end && lines.size() < maxLines) {
 			int lineEnd = Mime.lineEnd(text, position, end);
 			lines.add(text.substring(position, Math.min(lineEnd, position + 4096)));
 			position = Mime.nextLine(text, lineEnd, end);
