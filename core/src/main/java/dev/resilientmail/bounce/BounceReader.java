@@ -315,9 +315,8 @@ final class BounceReader {
 				classification = wider;
 			}
 			else if (localMailer) {
-				// a local delivery program failed (its exit status is the diagnostic):
-				// the
-				// receiving mail system's trouble, RFC 3463 X.3.0
+				// a local delivery program failed (its exit status is the
+				// diagnostic): the receiving mail system's trouble, RFC 3463 X.3.0
 				EnhancedStatusCode system = new EnhancedStatusCode(classified.codeClass(), 3, 0);
 				classification = this.classifier
 					.classify(new SmtpReply(classified.code(), Optional.of(system), classified.lines()), phase);
