@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * <p>
  * {@link #poll()} reads the folder once, on the caller's thread. {@link #start()} keeps
  * reading on the given scheduler: with IMAP IDLE where the server offers it (a poll, then
- * a wait for the server to announce a change, then again), else a poll every
- * {@code pollInterval}. The scheduler is the caller's, so tests run polls without
- * waiting.
+ * a wait for the server to announce a change, at most {@code pollInterval}, then again),
+ * else a poll every {@code pollInterval}. The scheduler is the caller's, so tests run
+ * polls without waiting.
  *
  * @since 0.2.0
  */
@@ -138,7 +138,7 @@ public final class BounceMailbox implements AutoCloseable {
 			this.idling = folder;
 		}
 		try {
-			ImapConnection.waitForChange(folder);
+			ImapConnection.waitForChange(folder, this.settings.pollInterval);
 		}
 		finally {
 			synchronized (this.lock) {
@@ -291,7 +291,8 @@ public final class BounceMailbox implements AutoCloseable {
 
 		/**
 		 * How long to wait between polls when the server has no IDLE, and after a failed
-		 * poll; one minute by default.
+		 * poll; with IDLE, how long one IDLE lasts at most before the folder is read
+		 * again. One minute by default.
 		 * @param interval a positive duration
 		 * @return this builder
 		 */

@@ -1,6 +1,12 @@
 package dev.resilientmail.bounce;
 
+import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
@@ -64,17 +70,58 @@ final class ImapConnection {
 
 	/**
 	 * Waits until the server announces a change in the open folder (or the connection
-	 * ends, or another thread closes the folder).
+	 * ends, or another thread closes the folder), at most {@code atMost}: IDLE is then
+	 * ended and the caller reads the folder again. RFC 2177 asks clients to re-issue IDLE
+	 * now and then, and a server may not announce a message that arrived between the last
+	 * command and IDLE (GreenMail does not), which would otherwise wait for the next one.
 	 */
-	static void waitForChange(Folder folder) throws MessagingException {
+	static void waitForChange(Folder folder, Duration atMost) throws MessagingException {
 		if (folder instanceof IMAPFolder imap) {
 			// a message that arrived after the poll would otherwise wait for the next
-			// change the server announces
-			if (imap.getMessageCount() - imap.getDeletedMessageCount() > 0) {
+			// change the server announces; counted after the search for deleted ones,
+			// so that one the server announced while answering it is counted too
+			int deleted = imap.getDeletedMessageCount();
+			if (imap.getMessageCount() - deleted > 0) {
 				return;
 			}
-			imap.idle(true);
+			AtomicBoolean refreshed = new AtomicBoolean();
+			ScheduledFuture<?> refresh = IdleRefresh.TIMER.schedule(() -> {
+				refreshed.set(true);
+				closeQuietly(imap);
+			}, atMost.toMillis(), TimeUnit.MILLISECONDS);
+			try {
+				imap.idle(true);
+			}
+			catch (MessagingException | IllegalStateException ex) {
+				if (!refreshed.get()) {
+					throw ex;
+				}
+			}
+			finally {
+				refresh.cancel(false);
+			}
 		}
+	}
+
+	private static void closeQuietly(Folder folder) {
+		try {
+			// closing the folder from another thread ends the IDLE (DONE)
+			folder.close(false);
+		}
+		catch (MessagingException | IllegalStateException ex) {
+			logger.debug("Bounce mailbox: ending IDLE failed", ex);
+		}
+	}
+
+	/** One daemon thread for every mailbox's IDLE refresh, started on first IDLE. */
+	private static final class IdleRefresh {
+
+		static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "resilient-mail-idle-refresh");
+			thread.setDaemon(true);
+			return thread;
+		});
+
 	}
 
 	void close() {

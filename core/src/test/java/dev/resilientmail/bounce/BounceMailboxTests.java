@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -155,6 +156,31 @@ class BounceMailboxTests {
 		// a reading thread that finished its poll just as close() ran asks this next; a
 		// new connection would IDLE on it with no one left to end the wait
 		assertThat(mailbox.supportsIdle()).isFalse();
+	}
+
+	@Test
+	void anIdleThatHearsNothingEndsAfterItsBoundSoTheFolderIsReadAgain() throws Exception {
+		// a server may not announce a message that came just before IDLE began: the wait
+		// must not outlast the poll interval
+		Store store = Session.getInstance(new Properties()).getStore("imap");
+		store.connect("127.0.0.1", greenMail.getImap().getPort(), "bounces", "secret");
+		try {
+			Folder inbox = store.getFolder("INBOX");
+			inbox.open(Folder.READ_ONLY);
+			CompletableFuture<Void> wait = CompletableFuture.runAsync(() -> {
+				try {
+					ImapConnection.waitForChange(inbox, Duration.ofMillis(200));
+				}
+				catch (MessagingException ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+			assertThat(wait).succeedsWithin(Duration.ofSeconds(10));
+			assertThat(inbox.isOpen()).as("the bound ended IDLE by closing the folder").isFalse();
+		}
+		finally {
+			store.close();
+		}
 	}
 
 	@Test

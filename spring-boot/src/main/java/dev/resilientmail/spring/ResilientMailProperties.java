@@ -1174,7 +1174,8 @@ public class ResilientMailProperties {
 
 		/**
 		 * Wait between two reads when the server has no IDLE (or idle is false), and
-		 * after a read that failed.
+		 * after a read that failed; with IDLE, the longest one IDLE lasts before the
+		 * folder is read again.
 		 */
 		private Duration pollInterval = Duration.ofMinutes(1);
 

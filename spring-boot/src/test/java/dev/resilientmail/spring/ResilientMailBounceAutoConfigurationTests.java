@@ -110,8 +110,10 @@ class ResilientMailBounceAutoConfigurationTests {
 	@Test
 	void theDefaultSchedulerReadsTheMailboxWithIdleAndStopsWithTheContext() throws Exception {
 		deliver(BOUNCE);
+		// GreenMail announces only messages that arrive once IDLE has begun: one that
+		// comes just before is read when IDLE is re-issued, after the poll interval
 		this.contextRunner.withUserConfiguration(QueueConfiguration.class)
-			.withPropertyValues(mailbox())
+			.withPropertyValues(mailbox("resilient-mail.bounces.imap.poll-interval=2s"))
 			.run((context) -> {
 				BlockingQueue<BounceEvent> events = context.getBean(QueueConfiguration.class).events;
 				BounceEvent first = events.poll(20, TimeUnit.SECONDS);
@@ -119,7 +121,7 @@ class ResilientMailBounceAutoConfigurationTests {
 				// the mailbox now waits in IDLE: a new message wakes it
 				deliver(BOUNCE);
 				BounceEvent second = events.poll(20, TimeUnit.SECONDS);
-				assertThat(second).as("bounce announced by IDLE").isNotNull();
+				assertThat(second).as("bounce announced by IDLE, or read when IDLE was re-issued").isNotNull();
 				assertThat(second.getReport().recipients().get(0).classification().reason())
 					.isEqualTo(FailureReason.MAILBOX_UNKNOWN);
 				assertThat(count("processed")).isEqualTo(2);
