@@ -14,11 +14,8 @@ import java.util.regex.Pattern;
 
 import dev.resilientmail.bounce.BounceReport.Type;
 import dev.resilientmail.bounce.BouncedRecipient.Action;
-import dev.resilientmail.classify.Classification;
 import dev.resilientmail.classify.ReplyClassifier;
 import dev.resilientmail.reply.EnhancedStatusCode;
-import dev.resilientmail.reply.SmtpCommand;
-import dev.resilientmail.reply.SmtpReply;
 
 import static dev.resilientmail.bounce.FieldValues.address;
 import static dev.resilientmail.bounce.FieldValues.addAddresses;
@@ -47,13 +44,13 @@ final class BounceReader {
 
 	private static final Pattern REPORTING_MTA = Pattern.compile("(?im)^reporting-mta:");
 
-	private final ReplyClassifier classifier;
-
 	private final Formats formats;
 
+	private final RecipientReading reading;
+
 	BounceReader(ReplyClassifier classifier, Formats formats) {
-		this.classifier = classifier;
 		this.formats = formats;
+		this.reading = new RecipientReading(classifier, formats);
 	}
 
 	BounceReport read(byte[] bytes, int length, String note) {
@@ -141,11 +138,11 @@ final class BounceReader {
 				diagnosticText = TextDetector.about(human.get(), address, others(addresses, address));
 			}
 			Action action = action(group.value("action"), status, diagnosticText);
-			Supplier<String> context = () -> TextDetector.around(human.get(), address, others(addresses, address));
+			Supplier<String> context = () -> RecipientContext.around(human.get(), address, others(addresses, address));
 			boolean localMailer = diagnostic.regionMatches(true, 0, "x-unix", 0, 6)
 					|| group.value("x-actual-recipient").contains("|");
-			recipients.add(recipient(address, original, action, status, diagnosticText, context, localMailer,
-					mta(group.value("remote-mta")), date(group.value("last-attempt-date"))));
+			recipients.add(this.reading.recipient(address, original, action, status, diagnosticText, context,
+					localMailer, mta(group.value("remote-mta")), date(group.value("last-attempt-date"))));
 		}
 		if (recipients.isEmpty()) {
 			return null;
@@ -238,10 +235,10 @@ final class BounceReader {
 			// report says about other recipients still queued
 			boolean permanent = Diagnostic.read(text).reply().map((reply) -> reply.codeClass() == 5).orElse(false);
 			Action action = (delayed && !permanent && !finalWording(text)) ? Action.DELAYED : Action.FAILED;
-			Supplier<String> context = () -> TextDetector.before(human, block.address(),
+			Supplier<String> context = () -> RecipientContext.before(human, block.address(),
 					others(addresses, block.address()));
-			recipients.add(recipient(block.address(), "", action, Optional.empty(), text, context, false, "",
-					Optional.empty()));
+			recipients.add(this.reading.recipient(block.address(), "", action, Optional.empty(), text, context, false,
+					"", Optional.empty()));
 		}
 		return report(type(recipients), (format != null) ? format : "Generic", null, null, parts, recipients, top,
 				note);
@@ -268,131 +265,6 @@ final class BounceReader {
 		Set<String> others = new HashSet<>(addresses);
 		others.remove(address.toLowerCase(Locale.ROOT));
 		return others;
-	}
-
-	/**
-	 * One recipient, classified on its diagnostic; where only codes decide that (a bare
-	 * code, a status that names no detail), the report's own words about the recipient
-	 * are read too: the text before the quoted reply and what the report writes around
-	 * the recipient's address.
-	 * @param context the report's text around the recipient, read only when needed
-	 * @param localMailer whether a local delivery program gave the diagnostic
-	 */
-	private BouncedRecipient recipient(String address, String original, Action action,
-			Optional<EnhancedStatusCode> status, String text, Supplier<String> context, boolean localMailer,
-			String remoteMta, Optional<Instant> lastAttempt) {
-		Diagnostic diagnostic = Diagnostic.read(text);
-		Optional<EnhancedStatusCode> given = diagnostic.enhancedCode().isPresent() ? diagnostic.enhancedCode() : status;
-		SmtpReply reply = diagnostic.reply().orElse(null);
-		if (reply != null && status.isPresent() && status.get().codeClass() == reply.codeClass()
-				&& (reply.enhancedCode().isEmpty() ? !isOther(status.get())
-						: isOther(reply.enhancedCode().get()) && status.get().detail() != 0)) {
-			// the reporting server's status for a reply that carries none, or one that
-			// says more than the reply's X.0.0; a status X.0.0 says nothing the text
-			// could not
-			reply = new SmtpReply(reply.code(), status, reply.lines());
-		}
-		SmtpReply classified = (reply != null) ? reply : synthesise(action, given, diagnostic.text());
-		// the phase the diagnostic names, else the one the report names around it ("in
-		// reply to RCPT TO command" in Postfix's text, a transcript's ">>> MAIL From:")
-		SmtpCommand phase = (diagnostic.phase() != SmtpCommand.ANY || reply == null) ? diagnostic.phase()
-				: Diagnostic.read(context.get()).phase();
-		Classification classification = this.classifier.classify(classified, phase);
-		SmtpReply cause = cause(classified);
-		if (cause != null) {
-			Classification first = this.classifier.classify(cause, phase);
-			if (!codesOnly(first)) {
-				classification = first;
-			}
-		}
-		if (codesOnly(classification)) {
-			String around = context.get();
-			if (phase == SmtpCommand.ANY) {
-				phase = Diagnostic.read(around).phase();
-			}
-			Classification wider = this.classifier.classify(widened(classified, diagnostic.text(), around), phase);
-			if (!codesOnly(wider)) {
-				classification = wider;
-			}
-			else if (localMailer) {
-				// a local delivery program failed (its exit status is the
-				// diagnostic): the receiving mail system's trouble, RFC 3463 X.3.0
-				EnhancedStatusCode system = new EnhancedStatusCode(classified.codeClass(), 3, 0);
-				classification = this.classifier
-					.classify(new SmtpReply(classified.code(), Optional.of(system), classified.lines()), phase);
-			}
-		}
-		return new BouncedRecipient(address,
-				(original.isEmpty() || original.equalsIgnoreCase(address)) ? Optional.empty() : Optional.of(original),
-				action, given, diagnostic.reply(), diagnostic.text(), optional(remoteMta), lastAttempt, phase,
-				classification);
-	}
-
-	/**
-	 * The reply without the wording an MTA appended when it gave up on it ("mailbox is
-	 * full: retry timeout exceeded"), or {@code null} when it has none.
-	 */
-	private SmtpReply cause(SmtpReply reply) {
-		String line = reply.lines().get(0);
-		String lower = line.toLowerCase(Locale.ROOT);
-		for (String suffix : this.formats.suffixes) {
-			int at = lower.indexOf(suffix);
-			if (at > 0) {
-				return new SmtpReply(reply.code(), reply.enhancedCode(), List.of(line.substring(0, at)));
-			}
-		}
-		return null;
-	}
-
-	private static boolean isOther(EnhancedStatusCode code) {
-		return code.subject() == 0 && code.detail() == 0;
-	}
-
-	/**
-	 * Whether only codes decided: a basic code, the first digit, or the registry meaning
-	 * of an enhanced code that names a subject but no detail (X.5.0, X.0.0).
-	 */
-	private static boolean codesOnly(Classification classification) {
-		String ids = classification.ruleIds();
-		int plus = ids.indexOf('+');
-		String id = (plus < 0) ? ids : ids.substring(0, plus);
-		if (id.isEmpty() || id.startsWith("basic-") || id.equals("first-digit") || id.equals("none")) {
-			return true;
-		}
-		return id.startsWith("registry-") && classification.enhancedCode().detail() == 0;
-	}
-
-	/** The reply with the whole diagnostic text and the report's words around it. */
-	private static SmtpReply widened(SmtpReply reply, String text, String context) {
-		String words = Diagnostic.collapse(text + "\n" + context);
-		String line = reply.code() + reply.enhancedCode().map((given) -> " " + given).orElse("")
-				+ (words.isEmpty() ? "" : " " + words);
-		return new SmtpReply(reply.code(), reply.enhancedCode(), List.of(line));
-	}
-
-	/**
-	 * The reply a report implies when it quotes none: the class from the status, else
-	 * from the action; a generic code of that class, so that the text and status decide.
-	 */
-	private static SmtpReply synthesise(Action action, Optional<EnhancedStatusCode> status, String text) {
-		int codeClass;
-		if (action == Action.DELIVERED || action == Action.RELAYED || action == Action.EXPANDED) {
-			codeClass = 2;
-		}
-		else if (status.isPresent() && status.get().codeClass() != 2) {
-			codeClass = status.get().codeClass();
-		}
-		else {
-			codeClass = (action == Action.DELAYED) ? 4 : 5;
-		}
-		int code = switch (codeClass) {
-			case 2 -> 250;
-			case 4 -> 451;
-			default -> 554;
-		};
-		Optional<EnhancedStatusCode> enhanced = status.filter((given) -> given.codeClass() == codeClass);
-		String line = code + (enhanced.map((given) -> " " + given).orElse("")) + (text.isEmpty() ? "" : " " + text);
-		return new SmtpReply(code, enhanced, List.of(line));
 	}
 
 	private static Action action(String field, Optional<EnhancedStatusCode> status, String diagnostic) {
