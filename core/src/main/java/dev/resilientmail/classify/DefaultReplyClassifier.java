@@ -30,42 +30,10 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 
 	private static final EnhancedStatusCode SUCCESS_CODE = new EnhancedStatusCode(2, 0, 0);
 
-	/** Texts that say waiting helps, even on a 5xx. */
-	private static final String[] LATER_HINTS = { "try again later", "try later", "retry later", "please retry",
-			"try again in", "retry in", "retry after", "try again after", "again later", "essayer plus tard",
-			"try again tomorrow", "try again at a later time", "retry at a later time" };
-
-	/**
-	 * Words {@link RetryHints} reads before a number. Only a phrase then a digit counts:
-	 * plain " in " or " for " are in most replies, and reading the hint costs more than
-	 * the rest of the classification.
-	 */
-	private static final String[] DELAY_WORDS = { "in", "after", "for", "wait", "within" };
-
-	private static final SmtpCommand[] COMMANDS = SmtpCommand.values();
-
-	private static final int PHASES = COMMANDS.length;
+	private static final int PHASES = SmtpCommand.values().length;
 
 	/** Marks a code and phase no basic rule covers, in {@link #basicByCodeAndPhase}. */
 	private static final Rule NO_BASIC_RULE = new Rule(noBasicRule());
-
-	static final int LATER = -1;
-
-	static final int DELAY = -2;
-
-	/** Owners below this are a phase a wrapper names: {@code PHASE - ordinal}. */
-	private static final int PHASE = -3;
-
-	/**
-	 * How relays and MTAs name the command the remote server answered (Exim "SMTP error
-	 * from remote mail server after RCPT TO:", Postfix "(in reply to RCPT TO command)"),
-	 * with the phase each names, in pairs.
-	 */
-	private static final String[] WRAPPER_PHASES = { "after rcpt to", "RCPT", "in reply to rcpt to command", "RCPT",
-			"after mail from", "MAIL", "in reply to mail from command", "MAIL", "after end of data", "END_OF_DATA",
-			"in reply to end of data command", "END_OF_DATA", "after data", "DATA", "in reply to data command", "DATA",
-			"after initial connection", "CONNECT", "after ehlo", "EHLO", "in reply to ehlo command", "EHLO",
-			"after helo", "HELO", "in reply to helo command", "HELO" };
 
 	/** What a provider's own token weighs against a phrase's length. */
 	private static final int SIGNAL_BONUS = 12;
@@ -97,7 +65,10 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 
 	final PhraseAutomaton automaton;
 
-	/** Text rule index of each phrase, or {@link #LATER} / {@link #DELAY}. */
+	/**
+	 * Text rule index of each phrase, or {@link BuiltInPhrases#LATER} /
+	 * {@link BuiltInPhrases#DELAY}.
+	 */
 	final int[] phraseRule;
 
 	final int[] phraseScore;
@@ -149,7 +120,7 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 		this.registry = bySpecificity(registryRules);
 		this.basic = bySpecificity(basicRules);
 		this.basicByCodeAndPhase = new Rule[200 * PHASES];
-		int total = LATER_HINTS.length + DELAY_WORDS.length * 10 + WRAPPER_PHASES.length / 2;
+		int total = BuiltInPhrases.SYMBOLS.length;
 		for (Rule rule : this.textRules) {
 			total += rule.phrases.size() + rule.signals.size();
 		}
@@ -178,30 +149,14 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 			}
 		}
 		this.phraseCount = symbols.size();
-		for (String hint : LATER_HINTS) {
-			add(symbols, words(hint, true), LATER, 0);
-			evidence.add(new String[] { "retry-later", ": phrase '", hint });
-		}
-		for (String word : DELAY_WORDS) {
-			for (int digit = 0; digit < 10; digit++) {
-				add(symbols, words(word.concat(" ").concat(String.valueOf(digit)), false), DELAY, 0);
-				evidence.add(null);
-			}
-		}
-		for (int i = 0; i < WRAPPER_PHASES.length; i += 2) {
-			add(symbols, words(WRAPPER_PHASES[i], true), PHASE - SmtpCommand.valueOf(WRAPPER_PHASES[i + 1]).ordinal(),
-					0);
-			evidence.add(null);
+		for (int i = 0; i < BuiltInPhrases.SYMBOLS.length; i++) {
+			add(symbols, BuiltInPhrases.SYMBOLS[i], BuiltInPhrases.OWNERS[i], 0);
+			evidence.add(BuiltInPhrases.EVIDENCE[i]);
 		}
 		this.automaton = new PhraseAutomaton(symbols);
 		this.phraseSymbols = symbols.toArray(new int[0][]);
 		this.phraseWords = evidence.toArray(new String[0][]);
 		this.phraseEvidence = new AtomicReferenceArray<>(this.phraseWords.length);
-	}
-
-	/** The phase a wrapper phrase's owner stands for. */
-	static SmtpCommand wrapperPhase(int owner) {
-		return COMMANDS[PHASE - owner];
 	}
 
 	/** The symbols of a phrase of the automaton. */
@@ -227,23 +182,6 @@ final class DefaultReplyClassifier implements ReplyClassifier {
 	 */
 	private static String evidence(String id, String what, String text) {
 		return id.concat(what).concat(text).concat("'");
-	}
-
-	/**
-	 * A hint as symbols: its words between spaces, the last one open when
-	 * {@code wholeLastWord} is false ("in 5" also finds "in 50").
-	 */
-	private static int[] words(String hint, boolean wholeLastWord) {
-		int[] symbols = new int[hint.length() + (wholeLastWord ? 2 : 1)];
-		symbols[0] = ReplyText.SPACE;
-		for (int i = 0; i < hint.length(); i++) {
-			int symbol = ReplyText.wordSymbol(hint.charAt(i));
-			symbols[i + 1] = (symbol < 0) ? ReplyText.SPACE : symbol;
-		}
-		if (wholeLastWord) {
-			symbols[symbols.length - 1] = ReplyText.SPACE;
-		}
-		return symbols;
 	}
 
 	private void add(List<int[]> symbols, int[] phrase, int owner, int score) {

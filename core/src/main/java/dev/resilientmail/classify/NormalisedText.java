@@ -45,7 +45,7 @@ final class NormalisedText implements ReplyText.Reading {
 
 	@Override
 	public void placeholder(int kind, String line, int from, int to) {
-		if (kind == ReplyText.ADDRESS || kind == ReplyText.IP) {
+		if (kind == Tokens.ADDRESS || kind == Tokens.IP) {
 			append(PLACEHOLDERS[kind]);
 		}
 		else {

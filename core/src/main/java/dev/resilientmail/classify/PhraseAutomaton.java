@@ -244,11 +244,11 @@ final class PhraseAutomaton {
 
 		@Override
 		public final void placeholder(int kind, String line, int from, int to) {
-			if (kind == ReplyText.ADDRESS || kind == ReplyText.IP) {
+			if (kind == Tokens.ADDRESS || kind == Tokens.IP) {
 				return;
 			}
 			ReplyText.signalSymbols(line, from, to, this);
-			if (kind == ReplyText.HOST) {
+			if (kind == Tokens.HOST) {
 				this.hostSpace = this.wordPosition;
 			}
 		}

@@ -61,16 +61,16 @@ final class ReplyScan extends PhraseAutomaton.Reader {
 	void hit(int phrase) {
 		int owner = this.classifier.phraseRule[phrase];
 		if (owner < 0) {
-			if (owner == DefaultReplyClassifier.LATER) {
+			if (owner == BuiltInPhrases.LATER) {
 				if (this.later < 0) {
 					this.later = phrase;
 				}
 			}
-			else if (owner == DefaultReplyClassifier.DELAY) {
+			else if (owner == BuiltInPhrases.DELAY) {
 				this.delay = true;
 			}
 			else if (this.phase == SmtpCommand.ANY) {
-				this.phase = DefaultReplyClassifier.wrapperPhase(owner);
+				this.phase = BuiltInPhrases.wrapperPhase(owner);
 			}
 			return;
 		}

@@ -24,7 +24,7 @@ final class RuleSyntax {
 		boolean openEnd = words.endsWith("*") && words.length() > 1;
 		words = words.substring(open ? 1 : 0, words.length() - (openEnd ? 1 : 0));
 		for (String token : words(words)) {
-			if (!token.isEmpty() && ReplyText.kindOf(token, 0, token.length()) != ReplyText.WORDS) {
+			if (!token.isEmpty() && Tokens.kindOf(token, 0, token.length()) != Tokens.WORDS) {
 				throw new IllegalArgumentException("phrase '" + phrase + "' holds '" + token
 						+ "', which the reader replaces by a placeholder (address, URL, IP, host or id);"
 						+ " write it as a 'signal'");
