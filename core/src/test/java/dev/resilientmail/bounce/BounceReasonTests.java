@@ -3,6 +3,8 @@ package dev.resilientmail.bounce;
 import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.resilientmail.bounce.BouncedRecipient.Action;
 import dev.resilientmail.classify.FailureKind;
@@ -149,8 +151,12 @@ class BounceReasonTests {
 		assertThat(recipient.classification().kind()).isEqualTo(FailureKind.POLICY_PERMANENT);
 	}
 
-	@Test
-	void eximsGiveUpSuffixDoesNotHideTheCause() {
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', textBlock = """
+			mailbox is full: retry timeout exceeded | MAILBOX_FULL
+			retry timeout exceeded                  | SYSTEM_ERROR
+			""")
+	void eximsGiveUpSuffixNeverHidesTheCauseItFollows(String failure, FailureReason reason) {
 		BouncedRecipient recipient = only("""
 				From: Mail Delivery System <MAILER-DAEMON@mx.example.org>
 				To: sender@example.com
@@ -162,37 +168,14 @@ class BounceReasonTests {
 				recipients. This is a permanent error. The following address(es) failed:
 
 				  bob@example.net
-				    mailbox is full: retry timeout exceeded
+				    %s
 
 				------ This is a copy of the message, including all the headers. ------
 				From: sender@example.com
 				To: bob@example.net
 				Subject: hello
-				""");
-		assertThat(recipient.classification().reason()).isEqualTo(FailureReason.MAILBOX_FULL);
-	}
-
-	@Test
-	void eximsGiveUpSuffixAloneIsASystemError() {
-		BouncedRecipient recipient = only("""
-				From: Mail Delivery System <MAILER-DAEMON@mx.example.org>
-				To: sender@example.com
-				Subject: Mail delivery failed: returning message to sender
-
-				This message was created automatically by mail delivery software.
-
-				A message that you sent could not be delivered to one or more of its
-				recipients. This is a permanent error. The following address(es) failed:
-
-				  bob@example.net
-				    retry timeout exceeded
-
-				------ This is a copy of the message, including all the headers. ------
-				From: sender@example.com
-				To: bob@example.net
-				Subject: hello
-				""");
-		assertThat(recipient.classification().reason()).isEqualTo(FailureReason.SYSTEM_ERROR);
+				""".formatted(failure));
+		assertThat(recipient.classification().reason()).isEqualTo(reason);
 	}
 
 	@Test

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,26 +92,9 @@ class BounceTests {
 	@Test
 	void runsInItsOwnJvmWithNothingButTheCoreClasses() throws Exception {
 		// scored with java -jar and no class path: Jakarta Mail, Angus and SLF4J must not
-		// be
-		// needed to read a bounce
+		// be needed to read a bounce
 		Path bounce = write("postfix.eml", POSTFIX);
-		Path classes = Path.of(Bounce.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-		Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-		Path output = this.folder.resolve("out.txt");
-		Path errors = this.folder.resolve("err.txt");
-		Process process = new ProcessBuilder(java.toString(), "-Xshare:off", "-cp", classes.toString(),
-				Explain.class.getName(), "bounce", "--tsv", bounce.toString())
-			.redirectOutput(output.toFile())
-			.redirectError(errors.toFile())
-			.start();
-		boolean finished = process.waitFor(60, TimeUnit.SECONDS);
-		if (!finished) {
-			process.destroyForcibly();
-		}
-		assertThat(finished).as("finished within 60 s").isTrue();
-		assertThat(Files.readString(errors)).isEmpty();
-		assertThat(process.exitValue()).isZero();
-		assertThat(Files.readAllLines(output, StandardCharsets.UTF_8)).hasSize(3)
+		assertThat(OwnJvm.run(this.folder, null, "bounce", "--tsv", bounce.toString())).hasSize(3)
 			.contains(bounce + "\tbob@example.net\tfailed\t5.1.1\t550\tPERMANENT\tMAILBOX_UNKNOWN\tno");
 	}
 

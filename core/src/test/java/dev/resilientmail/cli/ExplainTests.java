@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -281,25 +280,8 @@ class ExplainTests {
 			throws IOException, InterruptedException, URISyntaxException {
 		// the jar is run with java -jar and no class path: Angus, Jakarta Mail, SLF4J and
 		// Resilience4j must not be needed
-		Path classes = Path.of(Explain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-		Path java = Path.of(System.getProperty("java.home"), "bin", "java");
 		Path input = Files.writeString(dir.resolve("in.tsv"), "RCPT\t" + USER_UNKNOWN + "\n");
-		Path output = dir.resolve("out.txt");
-		Path errors = dir.resolve("err.txt");
-		Process process = new ProcessBuilder(java.toString(), "-Xshare:off", "-cp", classes.toString(),
-				Explain.class.getName(), "explain", "--tsv")
-			.redirectInput(input.toFile())
-			.redirectOutput(output.toFile())
-			.redirectError(errors.toFile())
-			.start();
-		boolean finished = process.waitFor(60, TimeUnit.SECONDS);
-		if (!finished) {
-			process.destroyForcibly();
-		}
-		assertThat(finished).as("finished within 60 s").isTrue();
-		assertThat(Files.readString(errors)).isEmpty();
-		assertThat(process.exitValue()).isZero();
-		assertThat(sixColumns(Files.readAllLines(output, StandardCharsets.UTF_8))).containsExactly(HEADER,
+		assertThat(sixColumns(OwnJvm.run(dir, input, "explain", "--tsv"))).containsExactly(HEADER,
 				"550\t5.1.1\tfalse\tPERMANENT\tMAILBOX_UNKNOWN\tno");
 	}
 
