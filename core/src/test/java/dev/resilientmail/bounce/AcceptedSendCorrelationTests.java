@@ -2,19 +2,15 @@ package dev.resilientmail.bounce;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import jakarta.mail.Message;
-import jakarta.mail.Session;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 
 import dev.resilientmail.DeliveryListener;
 import dev.resilientmail.LateOutcome;
 import dev.resilientmail.classify.FailureReason;
 import dev.resilientmail.delivery.MailDelivery;
+import dev.resilientmail.TestMessages;
 import dev.resilientmail.testkit.FaultSmtpServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,8 +22,6 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  * address it is sent to) is matched to the message and recipient, once.
  */
 class AcceptedSendCorrelationTests {
-
-	private static final Session MESSAGE_SESSION = Session.getInstance(new Properties());
 
 	private final List<LateOutcome> late = new CopyOnWriteArrayList<>();
 
@@ -45,7 +39,7 @@ class AcceptedSendCorrelationTests {
 					.dsn("FAILURE", "HDRS")
 					.acceptedSends(this.correlator::sent)
 					.build()) {
-			delivery.send(message("<a+b=c@shop.example>", "gone@example.net", "fine@example.net"));
+			delivery.send(TestMessages.withMessageId("<a+b=c@shop.example>", "gone@example.net", "fine@example.net"));
 			String mail = server.commands().stream().filter((line) -> line.startsWith("MAIL")).findFirst().get();
 			String envid = mail.substring(mail.indexOf("ENVID=") + 6);
 			assertThat(envid).isEqualTo("a+2Bb+3Dc@shop.example");
@@ -71,7 +65,7 @@ class AcceptedSendCorrelationTests {
 					.verpReturnPath("bounces@example.com")
 					.acceptedSends(this.correlator::sent)
 					.build()) {
-			delivery.send(message("<m-7@shop.example>", "gone@example.net"));
+			delivery.send(TestMessages.withMessageId("<m-7@shop.example>", "gone@example.net"));
 			String mail = server.commands().stream().filter((line) -> line.startsWith("MAIL")).findFirst().get();
 			assertThat(mail).matches("MAIL FROM:<bounces\\+[0-9a-f]{20}@example\\.com>");
 			String returnPath = mail.substring(mail.indexOf('<') + 1, mail.indexOf('>'));
@@ -90,18 +84,6 @@ class AcceptedSendCorrelationTests {
 			.withMessageContaining("bounces@example.com");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> MailDelivery.builder("127.0.0.1", 25).verpReturnPath("<bounces@example.com>"));
-	}
-
-	private static MimeMessage message(String messageId, String... recipients) throws Exception {
-		MimeMessage message = new MimeMessage(MESSAGE_SESSION);
-		message.setFrom(new InternetAddress("sender@example.com"));
-		for (String recipient : recipients) {
-			message.addRecipient(Message.RecipientType.TO, new InternetAddress(recipient));
-		}
-		message.setSubject("order");
-		message.setText("hello");
-		message.setHeader("Message-ID", messageId);
-		return message;
 	}
 
 	/** An RFC 3464 report as Postfix writes one, headers only returned (RET=HDRS). */

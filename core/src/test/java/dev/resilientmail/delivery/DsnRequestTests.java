@@ -1,16 +1,12 @@
 package dev.resilientmail.delivery;
 
 import java.util.List;
-import java.util.Properties;
 
-import jakarta.mail.Message;
-import jakarta.mail.Session;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
+import dev.resilientmail.TestMessages;
 import dev.resilientmail.testkit.FaultSmtpServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,14 +18,13 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  */
 class DsnRequestTests {
 
-	private static final Session MESSAGE_SESSION = Session.getInstance(new Properties());
-
 	@ParameterizedTest(name = "pipelining advertised: {0}")
 	@ValueSource(booleans = { true, false })
 	void withDsnAdvertisedMailCarriesRetAndEnvidAndEachRcptNotifyAndOrcpt(boolean pipelining) throws Exception {
 		try (FaultSmtpServer server = FaultSmtpServer.builder().pipelining(pipelining).extensions("DSN").start();
 				MailDelivery delivery = delivery(server).dsn("failure, delay", "hdrs").build()) {
-			delivery.send(message("<order-42+a=b@shop.example>", "a@example.com", "x+tag@example.com"));
+			delivery
+				.send(TestMessages.withMessageId("<order-42+a=b@shop.example>", "a@example.com", "x+tag@example.com"));
 			assertThat(envelope(server)).containsExactly(
 					"MAIL FROM:<sender@example.com> RET=HDRS ENVID=order-42+2Ba+3Db@shop.example",
 					"RCPT TO:<a@example.com> NOTIFY=FAILURE,DELAY ORCPT=rfc822;a@example.com",
@@ -41,7 +36,7 @@ class DsnRequestTests {
 	void withoutDsnAdvertisedNoDsnParameterIsSent() throws Exception {
 		try (FaultSmtpServer server = FaultSmtpServer.start();
 				MailDelivery delivery = delivery(server).dsn("FAILURE", "FULL").build()) {
-			delivery.send(message("<m1@shop.example>", "a@example.com"));
+			delivery.send(TestMessages.withMessageId("<m1@shop.example>", "a@example.com"));
 			assertThat(envelope(server)).containsExactly("MAIL FROM:<sender@example.com>", "RCPT TO:<a@example.com>");
 		}
 	}
@@ -50,7 +45,7 @@ class DsnRequestTests {
 	void withoutTheOptionNoDsnParameterIsSentEvenWhereAdvertised() throws Exception {
 		try (FaultSmtpServer server = FaultSmtpServer.builder().extensions("DSN").start();
 				MailDelivery delivery = delivery(server).build()) {
-			delivery.send(message("<m1@shop.example>", "a@example.com"));
+			delivery.send(TestMessages.withMessageId("<m1@shop.example>", "a@example.com"));
 			assertThat(envelope(server)).containsExactly("MAIL FROM:<sender@example.com>", "RCPT TO:<a@example.com>");
 		}
 	}
@@ -60,8 +55,8 @@ class DsnRequestTests {
 		String longId = "<" + "x".repeat(120) + "@shop.example>";
 		try (FaultSmtpServer server = FaultSmtpServer.builder().extensions("DSN").start();
 				MailDelivery delivery = delivery(server).dsn("NEVER", "HDRS").build()) {
-			delivery.send(message(longId, "a@example.com"));
-			delivery.send(message("<" + "y".repeat(120) + "@shop.example>", "a@example.com"));
+			delivery.send(TestMessages.withMessageId(longId, "a@example.com"));
+			delivery.send(TestMessages.withMessageId("<" + "y".repeat(120) + "@shop.example>", "a@example.com"));
 			List<String> mails = envelope(server).stream().filter((line) -> line.startsWith("MAIL")).toList();
 			assertThat(mails).hasSize(2).allMatch((line) -> line.matches(".* ENVID=sha256:[0-9a-f]{32}"));
 			assertThat(mails.get(0)).isNotEqualTo(mails.get(1));
@@ -86,18 +81,6 @@ class DsnRequestTests {
 
 	private static List<String> envelope(FaultSmtpServer server) {
 		return server.commands().stream().filter((line) -> line.startsWith("MAIL") || line.startsWith("RCPT")).toList();
-	}
-
-	private static MimeMessage message(String messageId, String... recipients) throws Exception {
-		MimeMessage message = new MimeMessage(MESSAGE_SESSION);
-		message.setFrom(new InternetAddress("sender@example.com"));
-		for (String recipient : recipients) {
-			message.addRecipient(Message.RecipientType.TO, new InternetAddress(recipient));
-		}
-		message.setSubject("dsn");
-		message.setText("hello");
-		message.setHeader("Message-ID", messageId);
-		return message;
 	}
 
 }
